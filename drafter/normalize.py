@@ -1,0 +1,72 @@
+"""Normalising text: traditional to simplified, pinyin artefacts, blanks and line ends.
+
+Punctuation is kept as the author wrote it; ``fold`` gives the key under which two texts that
+differ only in script, punctuation width or spacing compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+# A tone-marked pinyin syllable in brackets right after an ideograph, as some sites print for
+# polyphonic characters: "實戰(zhàn)". Requiring a tone mark keeps real bracketed Latin text.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(
+    rf"(?<=[\u3400-\u9fff])[（(]\s*[a-zü]*[{_TONED}][a-zü{_TONED}]*\s*[）)]"
+)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_BLANKS = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+")
+
+_PUNCT_FOLD = str.maketrans(
+    {
+        "，": ",", "、": ",", "；": ";", "：": ":", "。": ".", "．": ".", "！": "!", "？": "?",
+        "（": "(", "）": ")", "【": "[", "】": "]", "〔": "[", "〕": "]", "《": "<", "》": ">",
+        "〈": "<", "〉": ">", "“": '"', "”": '"', "‘": '"', "’": '"', "'": '"', "「": '"',
+        "」": '"', "『": '"', "』": '"', "—": "-", "–": "-", "－": "-", "～": "~", "…": ".",
+        "·": ".", "•": ".",
+    }
+)
+_FOLD_DROP = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    import opencc  # imported lazily: building the dictionaries costs start-up time
+
+    # tw2s also maps variant forms such as 著力 -> 着力 that plain t2s leaves alone, and it is
+    # the identity on simplified text.
+    return opencc.OpenCC("tw2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones (phrase-aware, via OpenCC)."""
+    if not text or text.isascii():
+        return text
+    return str(_converter().convert(text))
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove bracketed tone-marked pinyin glued to a character, e.g. "實戰(zhàn)" -> "實戰"."""
+    return _PINYIN.sub("", text)
+
+
+def normalize_text(raw: str) -> str:
+    """Normalise a whole document: line ends, blanks, pinyin artefacts, script."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _BLANKS.sub(" ", text)
+    text = strip_pinyin(text)
+    text = to_simplified(text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def fold(text: str) -> str:
+    """The comparison key of a text: simplified, punctuation folded to one width, no blanks."""
+    return _FOLD_DROP.sub("", to_simplified(text).translate(_PUNCT_FOLD)).lower()
+
+
+def fold_normalized(text: str) -> str:
+    """``fold`` for text that is already simplified (skips the script conversion)."""
+    return _FOLD_DROP.sub("", text.translate(_PUNCT_FOLD)).lower()

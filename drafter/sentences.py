@@ -1,0 +1,29 @@
+"""Splitting Chinese text into sentences and clauses, quote-aware at sentence ends."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?]+[”’」』）)]*|$)|[。！？!?]+[”’」』）)]*")
+_CLAUSE_SPLIT = re.compile(r"[，,；;]")
+_END_PUNCT = "。！？!?；;，,：:、 "
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, each with its closing punctuation (and closing quote)."""
+    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+
+
+def strip_end(text: str) -> str:
+    """A sentence without its closing punctuation ("。", "！", "：" …)."""
+    return text.strip().rstrip(_END_PUNCT).strip()
+
+
+def clauses(text: str) -> list[str]:
+    """The comma/semicolon-separated clauses of a sentence, without end punctuation."""
+    return [c for c in (c.strip() for c in _CLAUSE_SPLIT.split(strip_end(text))) if c]
+
+
+def visible_len(text: str) -> int:
+    """Length of a text counting characters that are not punctuation or blanks."""
+    return sum(1 for c in text if c.isalnum())
