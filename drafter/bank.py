@@ -1,0 +1,194 @@
+"""The phrase bank on disk: one YAML file per kind of entry, each entry with id, source and origin."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BankError
+from .normalize import fold
+from .yamlio import dump_yaml, load_yaml, write_atomic
+
+# kind -> (file name, id prefix, what the file holds, in the user's words)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "heading": ("headings.yaml", "h", "分部标题（按来源讲话分组的同级标题）"),
+    "heading_pattern": ("patterns.yaml", "hp", "标题句式（同级标题共有的对仗骨架：固定文字与填空）"),
+    "point": ("points.yaml", "pt", "要点（分论点的引领句及其展开）"),
+    "part_lead": ("part_leads.yaml", "pl", "分部引言（标题之后、要点之前的引领段）"),
+    "opening": ("openings.yaml", "op", "开头"),
+    "closing": ("closings.yaml", "cl", "结尾"),
+    "quotation": ("quotations.yaml", "q", "引语（引用谁的话）"),
+    "phrase": ("phrases.yaml", "ph", "常用语（四字格与排比）"),
+}
+ORIGINS = ("mined", "user")
+_CORE_KEYS = ("id", "kind", "text", "dimensions", "source", "also_in", "origin", "disabled")
+
+
+def entry_id(kind: str, text: str) -> str:
+    """A stable id from an entry's kind and its text (after folding script and punctuation)."""
+    digest = hashlib.sha1(f"{kind}\0{fold(text)}".encode()).hexdigest()[:10]
+    return f"{KINDS[kind][1]}-{digest}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an entry came from: file, document title, and part number (1-based) if any."""
+
+    file: str
+    document: str | None = None
+    part: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file, "document": self.document}
+        if self.part is not None:
+            out["part"] = self.part
+        return out
+
+
+@dataclass
+class Entry:
+    id: str
+    kind: str
+    text: str
+    dimensions: list[str]
+    source: Source | None = None
+    origin: str = "mined"
+    disabled: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific fields, in order
+    also_in: list[Source] = field(default_factory=list)
+    line: int | None = None  # where the entry starts in its file, when read from one
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "text": self.text}
+        out.update(self.extra)
+        out["dimensions"] = list(self.dimensions)
+        if self.source is not None:
+            out["source"] = self.source.to_dict()
+        if self.also_in:
+            out["also_in"] = [s.to_dict() for s in self.also_in]
+        out["origin"] = self.origin
+        if self.disabled:
+            out["disabled"] = True
+        return out
+
+
+def _source(value: Any, path: Path, line: int | None) -> Source:
+    if not isinstance(value, dict) or not isinstance(value.get("file"), str):
+        raise BankError("source 应为包含 file 的映射", path=path, line=getattr(value, "line", line))
+    part = value.get("part")
+    if part is not None and not isinstance(part, int):
+        raise BankError("source.part 应为整数", path=path, line=getattr(value, "line", line))
+    doc = value.get("document")
+    return Source(value["file"], str(doc) if doc is not None else None, part)
+
+
+def parse_entry(raw: Any, kind: str, path: Path) -> Entry:
+    """One entry from its YAML mapping, checked; errors name the file and line."""
+    line = getattr(raw, "line", None)
+    if not isinstance(raw, dict):
+        raise BankError("条目应为映射（key: value）", path=path, line=line)
+    for key in ("id", "text"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise BankError(f"条目缺少 {key}（非空文字）", path=path, line=line)
+    if raw.get("kind", kind) != kind:
+        raise BankError(f"条目 {raw['id']} 的 kind 是 {raw.get('kind')!r}，但本文件只放 {kind}", path=path, line=line)
+    dims = raw.get("dimensions", [])
+    if not isinstance(dims, list) or not all(isinstance(d, str) for d in dims):
+        raise BankError(f"条目 {raw['id']} 的 dimensions 应为文字列表", path=path, line=line)
+    origin = raw.get("origin", "user")
+    if origin not in ORIGINS:
+        raise BankError(f"条目 {raw['id']} 的 origin 应为 mined 或 user，而不是 {origin!r}", path=path, line=line)
+    disabled = raw.get("disabled", False)
+    if not isinstance(disabled, bool):
+        raise BankError(f"条目 {raw['id']} 的 disabled 应为 true 或 false", path=path, line=line)
+    source = _source(raw["source"], path, line) if raw.get("source") is not None else None
+    also = raw.get("also_in", []) or []
+    if not isinstance(also, list):
+        raise BankError(f"条目 {raw['id']} 的 also_in 应为列表", path=path, line=line)
+    extra = {k: v for k, v in raw.items() if k not in _CORE_KEYS}
+    return Entry(
+        id=raw["id"], kind=kind, text=raw["text"], dimensions=list(dims), source=source,
+        origin=origin, disabled=disabled, extra=extra,
+        also_in=[_source(s, path, line) for s in also], line=line,
+    )
+
+
+def read_kind(directory: Path, kind: str) -> list[Entry]:
+    """The entries of one kind; a missing file is an empty list."""
+    path = directory / KINDS[kind][0]
+    if not path.exists():
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("entries", []), list):
+        raise BankError("素材文件应为映射，并包含 entries: 列表", path=path, line=getattr(data, "line", None))
+    entries = [parse_entry(raw, kind, path) for raw in data.get("entries") or []]
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in seen:
+            raise BankError(f"id {entry.id} 重复（另见第 {seen[entry.id].line} 行）", path=path, line=entry.line)
+        seen[entry.id] = entry
+    return entries
+
+
+def render_kind(kind: str, entries: list[Entry]) -> str:
+    """The YAML text of one bank file, with a header and a comment line before each group."""
+    name, _, what = KINDS[kind]
+    lines = [
+        f"# drafter 素材库：{what}",
+        "# 由 `drafter mine` 生成，也可手工编辑：origin: user 的条目、disabled: true 的标记，",
+        "# 以及改过文字的挖掘条目（会转为 origin: user），重新挖掘时都会保留。",
+        f"kind: {kind}",
+        "entries:" if entries else "entries: []",
+    ]
+    group = None
+    for entry in entries:
+        label = _group_label(entry)
+        if label != group:
+            lines.append(f"# ── {label}")
+            group = label
+        lines.append(dump_yaml([entry.to_dict()]).rstrip("\n"))
+    return "\n".join(lines) + "\n"
+
+
+def _group_label(entry: Entry) -> str:
+    if entry.origin == "user":
+        return "用户添加"
+    if entry.source is None:
+        return "其他"
+    return f"{entry.source.document or '（无标题）'}（{entry.source.file}）"
+
+
+def write_kind(directory: Path, kind: str, entries: list[Entry]) -> Path:
+    path = directory / KINDS[kind][0]
+    write_atomic(path, render_kind(kind, entries))
+    return path
+
+
+@dataclass
+class Bank:
+    """All entries of a phrase bank, by kind."""
+
+    directory: Path
+    entries: dict[str, list[Entry]]
+
+    def all(self, *, include_disabled: bool = False) -> list[Entry]:
+        return [e for k in KINDS for e in self.entries.get(k, []) if include_disabled or not e.disabled]
+
+    def version(self) -> str:
+        """A short hash of the bank's content, to tell which bank a draft was made from."""
+        digest = hashlib.sha1()
+        for kind in KINDS:
+            for entry in self.entries.get(kind, []):
+                digest.update(dump_yaml(entry.to_dict()).encode())
+        return digest.hexdigest()[:12]
+
+
+def load_bank(directory: Path) -> Bank:
+    """Read every bank file in ``directory``."""
+    if not directory.is_dir():
+        raise BankError("素材库目录不存在", path=directory)
+    return Bank(directory, {kind: read_kind(directory, kind) for kind in KINDS})

@@ -1,0 +1,83 @@
+"""Terminal output with Rich: the only place (with prompts) that imports it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .mining import MineReport
+    from .models import ParseResult
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console  # lazily: Rich costs start-up time
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def error(message: str) -> None:
+    """A red message on stderr."""
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[bold red]错误：[/]{escape(message)}")
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[yellow]{escape(message)}[/]")
+
+
+def _clip(text: str | None, width: int = 60) -> str:
+    if not text:
+        return "—"
+    flat = text.replace("\n", " ")
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def print_documents(result: ParseResult) -> None:
+    """Each document as a tree: title, opening, parts with their points, closing."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    console = _console()
+    for doc in result.documents:
+        title = escape(doc.title or "（无标题）")
+        tree = Tree(f"[bold]{title}[/]  [dim]{escape(doc.source)} · {len(doc.parts)} 部分[/]")
+        if doc.subtitle:
+            tree.add(f"[dim]副题[/] {escape(doc.subtitle)}")
+        tree.add(f"[dim]开头[/] {escape(_clip(doc.opening))}")
+        for number, part in enumerate(doc.parts, start=1):
+            node = tree.add(f"[cyan]{number}. {escape(part.heading)}[/]  [dim]{escape(part.numbering)}[/]")
+            if part.lead:
+                node.add(f"[dim]引言[/] {escape(_clip(part.lead))}")
+            for point in part.points:
+                node.add(f"[green]{escape(point.lead)}[/] [dim]{escape(_clip(point.body, 40))}[/]")
+        if doc.closing:
+            tree.add(f"[dim]结尾[/] {escape(_clip(doc.closing))}")
+        console.print(tree)
+    for failure in result.failures:
+        error(failure.message)
+
+
+def print_mine_report(report: MineReport) -> None:
+    from rich.table import Table
+
+    from .bank import KINDS
+
+    console = _console()
+    table = Table(title=f"素材库已写入 {report.out_dir}", title_justify="left")
+    table.add_column("种类")
+    table.add_column("文件")
+    table.add_column("条目", justify="right")
+    for kind, count in report.counts.items():
+        table.add_row(KINDS[kind][2], KINDS[kind][0], str(count))
+    console.print(table)
+    console.print(
+        f"读取文档 {report.documents} 篇，其中讲话 {report.speeches} 篇；"
+        f"保留用户条目 {report.kept_user} 条、停用标记 {report.kept_disabled} 个。"
+    )
+    for failure in report.failures:
+        error(failure.message)
