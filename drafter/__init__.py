@@ -13,11 +13,27 @@ __version__ = "0.1.0"
 from .bank import Bank, Entry, Source, load_bank
 from .errors import BankError, DrafterError, InputError, UsageError
 from .mining import MineReport, mine, mine_documents
-from .models import Document, Part, ParseResult, Point
+from .models import Document, ParseResult, Part, Point
 from .parse import parse_file, parse_paths, parse_text
 
 __all__ = [
-    "Bank", "BankError", "Document", "DrafterError", "Entry", "InputError", "MineReport", "Part",
-    "ParseResult", "Point", "Source", "UsageError", "__version__", "load_bank", "mine",
-    "mine_documents", "parse_file", "parse_paths", "parse_text",
+    "Bank",
+    "BankError",
+    "Document",
+    "DrafterError",
+    "Entry",
+    "InputError",
+    "MineReport",
+    "ParseResult",
+    "Part",
+    "Point",
+    "Source",
+    "UsageError",
+    "__version__",
+    "load_bank",
+    "mine",
+    "mine_documents",
+    "parse_file",
+    "parse_paths",
+    "parse_text",
 ]

@@ -14,7 +14,11 @@ from .yamlio import dump_yaml, load_yaml, write_atomic
 # kind -> (file name, id prefix, what the file holds, in the user's words)
 KINDS: dict[str, tuple[str, str, str]] = {
     "heading": ("headings.yaml", "h", "分部标题（按来源讲话分组的同级标题）"),
-    "heading_pattern": ("patterns.yaml", "hp", "标题句式（同级标题共有的对仗骨架：固定文字与填空）"),
+    "heading_pattern": (
+        "patterns.yaml",
+        "hp",
+        "标题句式（同级标题共有的对仗骨架：固定文字与填空）",
+    ),
     "point": ("points.yaml", "pt", "要点（分论点的引领句及其展开）"),
     "part_lead": ("part_leads.yaml", "pl", "分部引言（标题之后、要点之前的引领段）"),
     "opening": ("openings.yaml", "op", "开头"),
@@ -93,13 +97,21 @@ def parse_entry(raw: Any, kind: str, path: Path) -> Entry:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise BankError(f"条目缺少 {key}（非空文字）", path=path, line=line)
     if raw.get("kind", kind) != kind:
-        raise BankError(f"条目 {raw['id']} 的 kind 是 {raw.get('kind')!r}，但本文件只放 {kind}", path=path, line=line)
+        raise BankError(
+            f"条目 {raw['id']} 的 kind 是 {raw.get('kind')!r}，但本文件只放 {kind}",
+            path=path,
+            line=line,
+        )
     dims = raw.get("dimensions", [])
     if not isinstance(dims, list) or not all(isinstance(d, str) for d in dims):
         raise BankError(f"条目 {raw['id']} 的 dimensions 应为文字列表", path=path, line=line)
     origin = raw.get("origin", "user")
     if origin not in ORIGINS:
-        raise BankError(f"条目 {raw['id']} 的 origin 应为 mined 或 user，而不是 {origin!r}", path=path, line=line)
+        raise BankError(
+            f"条目 {raw['id']} 的 origin 应为 mined 或 user，而不是 {origin!r}",
+            path=path,
+            line=line,
+        )
     disabled = raw.get("disabled", False)
     if not isinstance(disabled, bool):
         raise BankError(f"条目 {raw['id']} 的 disabled 应为 true 或 false", path=path, line=line)
@@ -109,9 +121,16 @@ def parse_entry(raw: Any, kind: str, path: Path) -> Entry:
         raise BankError(f"条目 {raw['id']} 的 also_in 应为列表", path=path, line=line)
     extra = {k: v for k, v in raw.items() if k not in _CORE_KEYS}
     return Entry(
-        id=raw["id"], kind=kind, text=raw["text"], dimensions=list(dims), source=source,
-        origin=origin, disabled=disabled, extra=extra,
-        also_in=[_source(s, path, line) for s in also], line=line,
+        id=raw["id"],
+        kind=kind,
+        text=raw["text"],
+        dimensions=list(dims),
+        source=source,
+        origin=origin,
+        disabled=disabled,
+        extra=extra,
+        also_in=[_source(s, path, line) for s in also],
+        line=line,
     )
 
 
@@ -124,19 +143,23 @@ def read_kind(directory: Path, kind: str) -> list[Entry]:
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("entries", []), list):
-        raise BankError("素材文件应为映射，并包含 entries: 列表", path=path, line=getattr(data, "line", None))
+        raise BankError(
+            "素材文件应为映射，并包含 entries: 列表", path=path, line=getattr(data, "line", None)
+        )
     entries = [parse_entry(raw, kind, path) for raw in data.get("entries") or []]
     seen: dict[str, Entry] = {}
     for entry in entries:
         if entry.id in seen:
-            raise BankError(f"id {entry.id} 重复（另见第 {seen[entry.id].line} 行）", path=path, line=entry.line)
+            raise BankError(
+                f"id {entry.id} 重复（另见第 {seen[entry.id].line} 行）", path=path, line=entry.line
+            )
         seen[entry.id] = entry
     return entries
 
 
 def render_kind(kind: str, entries: list[Entry]) -> str:
     """The YAML text of one bank file, with a header and a comment line before each group."""
-    name, _, what = KINDS[kind]
+    what = KINDS[kind][2]
     lines = [
         f"# drafter 素材库：{what}",
         "# 由 `drafter mine` 生成，也可手工编辑：origin: user 的条目、disabled: true 的标记，",
@@ -176,7 +199,9 @@ class Bank:
     entries: dict[str, list[Entry]]
 
     def all(self, *, include_disabled: bool = False) -> list[Entry]:
-        return [e for k in KINDS for e in self.entries.get(k, []) if include_disabled or not e.disabled]
+        return [
+            e for k in KINDS for e in self.entries.get(k, []) if include_disabled or not e.disabled
+        ]
 
     def version(self) -> str:
         """A short hash of the bank's content, to tell which bank a draft was made from."""

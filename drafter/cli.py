@@ -16,7 +16,7 @@ from .errors import DrafterError, InputError
 class _Group(TyperGroup):
     """The one place where a ``DrafterError`` becomes a red message and an exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # click.Context: vendored or not, by typer version
         try:
             return super().invoke(ctx)
         except DrafterError as exc:
@@ -58,7 +58,11 @@ def _version(value: bool) -> None:
 def _main(
     root: Annotated[
         Path | None,
-        typer.Option("--root", help="工作目录：其中的 phrasebank/、templates/、seeds/ 优先于内置的。", file_okay=False),
+        typer.Option(
+            "--root",
+            help="工作目录：其中的 phrasebank/、templates/、seeds/ 优先于内置的。",
+            file_okay=False,
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", help="显示版本号。", callback=_version, is_eager=True)
@@ -93,10 +97,14 @@ def parse_cmd(
 @app.command("mine")
 def mine_cmd(
     seeds: Annotated[
-        Path | None, typer.Argument(help="语料目录（默认：工作目录下的 seeds/）。", show_default=False)
+        Path | None,
+        typer.Argument(help="语料目录（默认：工作目录下的 seeds/）。", show_default=False),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="素材库目录（默认：工作目录下的 phrasebank/）。", show_default=False)
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="素材库目录（默认：工作目录下的 phrasebank/）。", show_default=False
+        ),
     ] = None,
 ) -> None:
     """从语料中挖掘素材库（YAML）：标题、句式、要点、引言、开头结尾、引语、常用语。"""

@@ -50,7 +50,9 @@ def print_documents(result: ParseResult) -> None:
             tree.add(f"[dim]副题[/] {escape(doc.subtitle)}")
         tree.add(f"[dim]开头[/] {escape(_clip(doc.opening))}")
         for number, part in enumerate(doc.parts, start=1):
-            node = tree.add(f"[cyan]{number}. {escape(part.heading)}[/]  [dim]{escape(part.numbering)}[/]")
+            node = tree.add(
+                f"[cyan]{number}. {escape(part.heading)}[/]  [dim]{escape(part.numbering)}[/]"
+            )
             if part.lead:
                 node.add(f"[dim]引言[/] {escape(_clip(part.lead))}")
             for point in part.points:

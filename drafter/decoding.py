@@ -56,7 +56,9 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise InputError(f"文件以 BOM 标明编码，但内容无法按 {codec} 解码", path=name) from exc
+                raise InputError(
+                    f"文件以 BOM 标明编码，但内容无法按 {codec} 解码", path=name
+                ) from exc
     if _looks_binary(data):
         raise InputError("这是二进制文件，不是文本文档", path=name)
     try:

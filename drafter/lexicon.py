@@ -71,7 +71,11 @@ def load_lexicon(path: Path) -> Lexicon:
             raise BankError(f"维度“{item['name']}”的 keywords 应为文字列表", path=path, line=line)
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise BankError(f"维度“{item['name']}”的 aliases 应为文字列表", path=path, line=line)
-        dims.append(Dimension(item["name"], tuple(keywords), tuple(aliases), str(item.get("description", ""))))
+        dims.append(
+            Dimension(
+                item["name"], tuple(keywords), tuple(aliases), str(item.get("description", ""))
+            )
+        )
     if not dims:
         raise BankError("词表里没有任何维度", path=path)
     return Lexicon(tuple(dims))

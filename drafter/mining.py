@@ -43,8 +43,9 @@ class _Collector:
         self.lexicon = lexicon
         self.entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
 
-    def add(self, kind: str, text: str, source: Source, dims: list[str] | None = None,
-            **extra: Any) -> Entry | None:
+    def add(
+        self, kind: str, text: str, source: Source, dims: list[str] | None = None, **extra: Any
+    ) -> Entry | None:
         text = text.strip()
         if not text:
             return None
@@ -76,20 +77,30 @@ def _mine_document(doc: Document, out: _Collector) -> None:
     if doc.closing:
         out.add("closing", doc.closing, where)
     headings: list[Entry] = []
-    set_id = "hs-" + hashlib.sha1("\0".join(fold(p.heading) for p in doc.parts).encode()).hexdigest()[:10]
+    set_id = (
+        "hs-"
+        + hashlib.sha1("\0".join(fold(p.heading) for p in doc.parts).encode()).hexdigest()[:10]
+    )
     for number, part in enumerate(doc.parts, start=1):
         at = Source(doc.source, doc.title, number)
         context = " ".join([part.lead or "", *(p.lead for p in part.points)])
         dims = lex.tag(part.heading, fallback=context)
-        heading = out.add("heading", part.heading, at, dims, set=set_id, position=number,
-                          numbering=part.numbering)
+        heading = out.add(
+            "heading", part.heading, at, dims, set=set_id, position=number, numbering=part.numbering
+        )
         if heading is not None:
             headings.append(heading)
         if part.lead:
             out.add("part_lead", part.lead, at, dims, heading=part.heading)
         for point in part.points:
-            out.add("point", point.lead, at, lex.tag(point.lead, fallback=part.heading),
-                    body=point.body, heading=part.heading)
+            out.add(
+                "point",
+                point.lead,
+                at,
+                lex.tag(point.lead, fallback=part.heading),
+                body=point.body,
+                heading=part.heading,
+            )
     sk = skeleton([p.heading for p in doc.parts])
     if sk is not None:
         _add_pattern(out, sk, headings, set_id, where)
@@ -102,8 +113,9 @@ def _mine_document(doc: Document, out: _Collector) -> None:
         out.add("phrase", phrase, where, form="four_char")
 
 
-def _add_pattern(out: _Collector, sk: Skeleton, headings: list[Entry], set_id: str,
-                 where: Source) -> None:
+def _add_pattern(
+    out: _Collector, sk: Skeleton, headings: list[Entry], set_id: str, where: Source
+) -> None:
     display = sk.display()
     dims: list[str] = []
     for h in headings:
@@ -114,7 +126,11 @@ def _add_pattern(out: _Collector, sk: Skeleton, headings: list[Entry], set_id: s
     known = out.entries["heading_pattern"].get(eid)
     if known is None:
         out.entries["heading_pattern"][eid] = Entry(
-            eid, "heading_pattern", display, dims, where,
+            eid,
+            "heading_pattern",
+            display,
+            dims,
+            where,
             extra={"pieces": pieces, "anchored": sk.anchored(), "slots": slots, "sets": [set_id]},
         )
         return
@@ -163,7 +179,9 @@ def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, 
         elif entry.kind != "heading_pattern" and entry.id != entry_id(entry.kind, entry.text):
             replaced.add(entry.id)
             extra = {**entry.extra, "replaces": entry.id}
-            users.append(replace(entry, id=entry_id(entry.kind, entry.text), origin="user", extra=extra))
+            users.append(
+                replace(entry, id=entry_id(entry.kind, entry.text), origin="user", extra=extra)
+            )
         elif entry.disabled:
             disabled.add(entry.id)
     fresh = [replace(e, disabled=e.id in disabled) for e in mined if e.id not in replaced]
@@ -191,7 +209,9 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
     """
     report = MineReport(out_dir)
     lexicon_path = out_dir / LEXICON_FILE
-    lexicon = load_lexicon(lexicon_path if lexicon_path.exists() else bundled("phrasebank") / LEXICON_FILE)
+    lexicon = load_lexicon(
+        lexicon_path if lexicon_path.exists() else bundled("phrasebank") / LEXICON_FILE
+    )
     existing = {kind: read_kind(out_dir, kind) for kind in KINDS} if out_dir.is_dir() else {}
     documents: list[Document] = []
     for path in seed_files(seeds_dir):

@@ -15,7 +15,9 @@ from .sentences import split_sentences
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MARKER = re.compile(r"#{2,}\s*[A-Za-z_]+\s*#{2,}|\[/?(?:paid|vip|hide|free)[a-z]*\]", re.I)
-_NAV_WORDS = re.compile(r"首页|网站地图|设为首页|加入收藏|返回顶部|返回首页|登录|注册|English|无障碍|手机版|客户端")
+_NAV_WORDS = re.compile(
+    r"首页|网站地图|设为首页|加入收藏|返回顶部|返回首页|登录|注册|English|无障碍|手机版|客户端"
+)
 _BREADCRUMB = re.compile(r"(?:[^>»›]{1,20}\s*[>»›]\s*){2,}|[>»›]\s*正文\s*$|^当前位置")
 _LIST_HEADER = re.compile(
     r"^(?:您|你)?(?:可能)?感兴趣的?(?:文稿|文章|内容|资料)?|^猜你喜欢|^相关(?:文章|阅读|推荐|文稿|链接|新闻|资料|范文)"
@@ -23,13 +25,18 @@ _LIST_HEADER = re.compile(
     r"|^精彩(?:推荐|阅读|专题)|^最新(?:文章|文稿|发布|更新|推荐)|^延伸阅读|^更多(?:文章|精彩|推荐|阅读)"
     r"|^热点(?:文章|推荐|新闻)|^(?:本周|本月|今日)(?:热门|推荐|排行)|^大家(?:都在看|还看了)|^扩展阅读"
 )
-_PREV_NEXT = re.compile(r"^(?:上一篇|下一篇|上一页|下一页|分享到|打印本页|关闭窗口|【打印】|【关闭】)")
+_PREV_NEXT = re.compile(
+    r"^(?:上一篇|下一篇|上一页|下一页|分享到|打印本页|关闭窗口|【打印】|【关闭】)"
+)
 _BULLET = re.compile(r"^(?:[-*·•▪►]\s*|\d{1,2}-\d{1,2}\s*|\d{1,2}[.、]?\s*(?=\D))")
 _META = re.compile(
     r"^[\[【（(]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|终审|初审|复审|监制|来源|出处|作者|文字|摄影|图片|撰稿"
     r"|通讯员|发布时间|发布日期|更新时间|时间|日期|浏览次数|浏览|阅读量|点击数|字号|标签|关键词|原标题)\s*[:：]"
 )
-_META_ANYWHERE = re.compile(r"责任编辑|最后修改|版权所有|Copyright|©|ICP备|未经授权|转载请注明|本文来源|本站所有|免责声明", re.I)
+_META_ANYWHERE = re.compile(
+    r"责任编辑|最后修改|版权所有|Copyright|©|ICP备|未经授权|转载请注明|本文来源|本站所有|免责声明",
+    re.I,
+)
 _AUTHOR_NOTE = re.compile(
     r"^[（(【\[〔]\s*(?:作者|本文作者|本文系|本文为|本文是|注|稿件来源|来源).{0,80}[）)】\]〕]\s*$"
 )
@@ -37,7 +44,9 @@ _BYLINE = re.compile(
     r"^(?:[\u4e00-\u9fff]{0,8}(?:记者|评论员|通讯员|特约评论员|观察员|编辑部|本报评论部)(?:[\s·\u4e00-\u9fff]{0,12})"
     r"|[\u4e00-\u9fff]{0,10}(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$"
 )
-_PHONE = re.compile(r"(?:[(（]0\d{2,3}[)）]|(?<!\d)0\d{2,3})[-－ ]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
+_PHONE = re.compile(
+    r"(?:[(（]0\d{2,3}[)）]|(?<!\d)0\d{2,3})[-－ ]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+)
 _CONTACT = re.compile(
     r"联系人|联系电话|联系方式|咨询电话|服务热线|热线电话|热线[:：]|诚招|经销商|代理商|加盟|招商热线|微信号|"
     r"QQ[:：号]|扫码|二维码|扫一扫|关注公众号|公众号[:：]|https?://|www\.|[\w.]+@[\w.]+\.[a-z]{2,}|广告|邮编[:：]|地址[:：]",
@@ -197,7 +206,9 @@ def clean_lines(text: str) -> list[Para]:
     """Split a normalised document into lines and keep the ones that are not noise."""
     lines: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = _MARKER.sub(lambda m: "" if m.group(0) != raw.strip() else m.group(0), raw).strip()
+        line = raw.strip()
+        if not _MARKER.fullmatch(line):
+            line = _MARKER.sub("", line).strip()  # a marker inside text is dropped, the text kept
         if line:
             lines.append((number, line))
     texts = [t for _, t in lines]

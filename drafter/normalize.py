@@ -13,19 +13,46 @@ from typing import Any
 # A tone-marked pinyin syllable in brackets right after an ideograph, as some sites print for
 # polyphonic characters: "實戰(zhàn)". Requiring a tone mark keeps real bracketed Latin text.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(
-    rf"(?<=[\u3400-\u9fff])[（(]\s*[a-zü]*[{_TONED}][a-zü{_TONED}]*\s*[）)]"
-)
+_PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[（(]\s*[a-zü]*[{_TONED}][a-zü{_TONED}]*\s*[）)]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANKS = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+")
 
 _PUNCT_FOLD = str.maketrans(
     {
-        "，": ",", "、": ",", "；": ";", "：": ":", "。": ".", "．": ".", "！": "!", "？": "?",
-        "（": "(", "）": ")", "【": "[", "】": "]", "〔": "[", "〕": "]", "《": "<", "》": ">",
-        "〈": "<", "〉": ">", "“": '"', "”": '"', "‘": '"', "’": '"', "'": '"', "「": '"',
-        "」": '"', "『": '"', "』": '"', "—": "-", "–": "-", "－": "-", "～": "~", "…": ".",
-        "·": ".", "•": ".",
+        "，": ",",
+        "、": ",",
+        "；": ";",
+        "：": ":",
+        "。": ".",
+        "．": ".",
+        "！": "!",
+        "？": "?",
+        "（": "(",
+        "）": ")",
+        "【": "[",
+        "】": "]",
+        "〔": "[",
+        "〕": "]",
+        "《": "<",
+        "》": ">",
+        "〈": "<",
+        "〉": ">",
+        "“": '"',
+        "”": '"',
+        "‘": '"',
+        "’": '"',
+        "'": '"',
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "—": "-",
+        "–": "-",
+        "－": "-",
+        "～": "~",
+        "…": ".",
+        "·": ".",
+        "•": ".",
     }
 )
 _FOLD_DROP = re.compile(r"\s+")
@@ -54,7 +81,12 @@ def strip_pinyin(text: str) -> str:
 
 def normalize_text(raw: str) -> str:
     """Normalise a whole document: line ends, blanks, pinyin artefacts, script."""
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = (
+        raw.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n")
+    )
     text = _ZERO_WIDTH.sub("", text)
     text = _BLANKS.sub(" ", text)
     text = strip_pinyin(text)

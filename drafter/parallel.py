@@ -39,7 +39,9 @@ def similarity(a: Shape, b: Shape) -> int:
     diff = abs(a.total - b.total)
     if diff > max(2, (max(a.total, b.total) * 3) // 10):
         return 0
-    if len(a.lengths) > 1 and any(abs(x - y) > 3 for x, y in zip(a.lengths, b.lengths, strict=True)):
+    if len(a.lengths) > 1 and any(
+        abs(x - y) > 3 for x, y in zip(a.lengths, b.lengths, strict=True)
+    ):
         return 0
     score = 2 if diff == 0 else 1 if diff == 1 else 0
     if a.text[0] == b.text[0]:
@@ -51,8 +53,9 @@ def similarity(a: Shape, b: Shape) -> int:
     return score
 
 
-def parallel_group(texts: list[str], *, min_size: int = 2, threshold: int = 2,
-                   shared_word: bool = False) -> list[int]:
+def parallel_group(
+    texts: list[str], *, min_size: int = 2, threshold: int = 2, shared_word: bool = False
+) -> list[int]:
     """Indices (in order) of the largest group of mutually parallel texts, or [] if none.
 
     With ``shared_word`` every member must also contain one common two-character word, the

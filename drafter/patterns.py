@@ -54,11 +54,8 @@ def _common_substring(strings: list[str]) -> str:
     for size in range(len(first), 0, -1):
         for start in range(len(first) - size + 1):
             cand = first[start : start + size]
-            if all(cand in s for s in strings):
-                if size >= 2 or _single_ok(cand, strings):
-                    return cand
-        if size == 1:
-            break
+            if all(cand in s for s in strings) and (size >= 2 or _single_ok(cand, strings)):
+                return cand
     return ""
 
 
@@ -123,8 +120,14 @@ def skeleton(headings: list[str]) -> Skeleton | None:
                 pieces.append(piece)
         else:
             lengths = [len(f) for f in piece]
-            pieces.append(Slot(len([p for p in pieces if isinstance(p, Slot)]) + 1,
-                               min(lengths), max(lengths), tuple(piece)))
+            pieces.append(
+                Slot(
+                    len([p for p in pieces if isinstance(p, Slot)]) + 1,
+                    min(lengths),
+                    max(lengths),
+                    tuple(piece),
+                )
+            )
     return Skeleton(tuple(pieces))
 
 

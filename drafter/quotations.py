@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from .sentences import visible_len
 
 _TITLE = r"(?:总书记|同志|主席|总理|委员长|书记|省长|市长|部长|先生)"
-_SPEAKER = rf"(?P<speaker>[A-Z]?[\u4e00-\u9fff]{{0,3}}{_TITLE}|古人|古语|先贤|前人|俗话|俗语|常言|老话)"
+_SPEAKER = (
+    rf"(?P<speaker>[A-Z]?[\u4e00-\u9fff]{{0,3}}{_TITLE}|古人|古语|先贤|前人|俗话|俗语|常言|老话)"
+)
 _CONTEXT = r"(?:在[^。！？“”]{2,40}?(?:上|中|时|里|之际))?"
 _VERB = r"(?P<verb>深刻指出|明确指出|反复强调|特别强调|强调指出|鲜明指出|深刻阐明|指出|强调|说过|曾说|说|讲|告诫|要求|提出|云|有云|道)"
 _QUOTED = re.compile(_SPEAKER + _CONTEXT + _VERB + r"[：:，,]?\s*“(?P<quote>[^“”]{6,300})”")
 _UNQUOTED = re.compile(
-    _SPEAKER + _CONTEXT + _VERB + r"[：:，,]\s*(?!“)(?P<quote>(?:[^“”。！？]|“[^“”]{0,40}”){6,300}?[。！？])"
+    _SPEAKER
+    + _CONTEXT
+    + _VERB
+    + r"[：:，,]\s*(?!“)(?P<quote>(?:[^“”。！？]|“[^“”]{0,40}”){6,300}?[。！？])"
 )
 _BARE = re.compile(r"“(?P<quote>[^“”]{10,200})”")
 _LEAD_TRIM = re.compile(r"^[的了是和与及、在要对把将使让向]+")

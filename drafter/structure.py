@@ -87,8 +87,9 @@ def _own_line_cuts(paras: list[str], start: int = 0) -> list[_Cut]:
     return [_Cut(idx[g], strip_end(paras[idx[g]]), None, "none") for g in group]
 
 
-def _first_sentence_cuts(paras: list[str], start: int, *, max_len: int, min_size: int,
-                         strict: bool) -> list[_Cut]:
+def _first_sentence_cuts(
+    paras: list[str], start: int, *, max_len: int, min_size: int, strict: bool
+) -> list[_Cut]:
     """Paragraphs whose short first sentences are parallel: headings or leads."""
     idx: list[int] = []
     firsts: list[str] = []
@@ -103,11 +104,15 @@ def _first_sentence_cuts(paras: list[str], start: int, *, max_len: int, min_size
             continue
         idx.append(i)
         firsts.append(first)
-    group = parallel_group(firsts, min_size=min_size, threshold=3 if strict else 2, shared_word=strict)
+    group = parallel_group(
+        firsts, min_size=min_size, threshold=3 if strict else 2, shared_word=strict
+    )
     cuts = []
     for g in group:
         i = idx[g]
-        cuts.append(_Cut(i, strip_end(firsts[g]), paras[i][len(firsts[g]) :].strip() or None, "none"))
+        cuts.append(
+            _Cut(i, strip_end(firsts[g]), paras[i][len(firsts[g]) :].strip() or None, "none")
+        )
     return cuts
 
 
@@ -136,7 +141,9 @@ def _points_from_cuts(paras: list[str], cuts: list[_Cut]) -> tuple[str | None, t
 
 def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | None:
     """Sub-points as parallel short sentences inside the part's text, each followed by its body."""
-    sentences: list[tuple[int, str]] = [(k, s) for k, p in enumerate(paras) for s in split_sentences(p)]
+    sentences: list[tuple[int, str]] = [
+        (k, s) for k, p in enumerate(paras) for s in split_sentences(p)
+    ]
     idx: list[int] = []
     cands: list[str] = []
     marked: list[tuple[int, Marker]] = []
@@ -185,7 +192,9 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
         end = starts[j + 1] if j + 1 < len(starts) else len(sentences)
         if leads is not None and marked and find_marker(sentences[n][1]) is not None:
             body = text_between(n, end) or ""
-            body = body[len(sentences[n][1]) :].strip() if body.startswith(sentences[n][1]) else body
+            body = (
+                body[len(sentences[n][1]) :].strip() if body.startswith(sentences[n][1]) else body
+            )
         else:
             body = text_between(n + 1, end) or ""
         points.append(Point(lead, body))

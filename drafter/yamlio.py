@@ -44,13 +44,16 @@ def load_yaml(path: Path, error: type[DrafterError] = BankError) -> Any:
     except OSError as exc:
         raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
     if len(data) > MAX_BYTES:
-        raise error(f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", path=path)
+        raise error(
+            f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
+            path=path,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error("YAML 文件必须是 UTF-8 编码", path=path) from exc
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
