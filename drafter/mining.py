@@ -184,7 +184,17 @@ def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, 
             )
         elif entry.disabled:
             disabled.add(entry.id)
-    fresh = [replace(e, disabled=e.id in disabled) for e in mined if e.id not in replaced]
+    # An edit that only changes punctuation width, script or spacing keeps the id: keep the text.
+    retexted = {
+        e.id: e.text
+        for e in existing
+        if e.origin == "mined" and e.id == entry_id(e.kind, e.text)
+    }
+    fresh = [
+        replace(e, disabled=e.id in disabled, text=retexted.get(e.id, e.text))
+        for e in mined
+        if e.id not in replaced
+    ]
     user_ids = {u.id for u in users}
     fresh = [e for e in fresh if e.id not in user_ids]
     kept_disabled = sum(1 for e in fresh if e.disabled)

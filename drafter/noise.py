@@ -44,6 +44,11 @@ _BYLINE = re.compile(
     r"^(?:[\u4e00-\u9fff]{0,8}(?:记者|评论员|通讯员|特约评论员|观察员|编辑部|本报评论部)(?:[\s·\u4e00-\u9fff]{0,12})"
     r"|[\u4e00-\u9fff]{0,10}(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$"
 )
+# "（2024年3月5日）" under a title, and "县委书记 王某某" speaker lines: masthead, not speech.
+_DATELINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
+_SPEAKER_LINE = re.compile(
+    r"^[\u4e00-\u9fff、]{0,16}(?:书记|长|主任|委员|主席|代表|员|经理|秘书|同志)\s+[\u4e00-\u9fff·]{2,4}$"
+)
 _PHONE = re.compile(
     r"(?:[(（]0\d{2,3}[)）]|(?<!\d)0\d{2,3})[-－ ]?\d{7,8}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
 )
@@ -117,7 +122,7 @@ def _classify(text: str) -> str:
         return "noise"
     if _is_contact(text) or _SLASHED.match(text):
         return "ad"
-    if _BYLINE.match(text) and len(text) <= 30:
+    if (_BYLINE.match(text) and len(text) <= 30) or _DATELINE.match(text) or _SPEAKER_LINE.match(text):
         return "byline"
     if _SUBTITLE.match(text) and len(text) <= 60:
         return "subtitle"

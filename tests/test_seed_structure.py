@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,7 @@ def _find(docs: list[Document], title: str) -> Document:
 
 
 @pytest.mark.parametrize("expected", REFERENCE, ids=[e["title"] for e in REFERENCE])
-def test_seed_document_structure(seeds_dir: Path, expected: dict) -> None:
+def test_seed_document_structure(seeds_dir: Path, expected: dict[str, Any]) -> None:
     doc = _find(_documents(seeds_dir, expected["file"]), expected["title"])
     want = [fold(p["heading"]) for p in expected["parts"]]
     got = [fold(p.heading) for p in doc.parts]

@@ -1,0 +1,122 @@
+"""`drafter mine` on the command line: defaults, summary, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from drafter.bank import KINDS, read_kind
+from drafter.cli import app
+from drafter.lexicon import LEXICON_FILE
+
+from .conftest import ROOT
+
+BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE])
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _invoke(runner: CliRunner, args: list[str]) -> Result:
+    result = runner.invoke(app, args)
+    # Anything but a clean exit through typer.Exit/SystemExit is a crash.
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_mine_writes_every_bank_file_and_prints_a_summary(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(seeds_dir, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    result = _invoke(runner, ["mine", "seeds", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == BANK_FILES
+    for name in BANK_FILES:
+        assert (out / name).read_bytes() == (ROOT / "phrasebank" / name).read_bytes(), name
+    assert f"素材库已写入 {out}" in result.stdout
+    for kind, (name, _, _) in KINDS.items():
+        assert name in result.stdout
+        count = len(read_kind(out, kind))
+        row = next(line for line in result.stdout.splitlines() if name in line)
+        assert row.rstrip(" │").endswith(str(count)), row
+    assert "读取文档 7 篇，其中讲话 6 篇" in result.stdout
+    assert "保留用户条目 0 条、停用标记 0 个" in result.stdout
+    assert result.stderr == ""
+    # Nothing written anywhere else.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]
+
+
+def test_mine_short_out_option(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
+    result = _invoke(runner, ["mine", str(seeds_dir), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == BANK_FILES
+
+
+def test_mine_missing_directory_is_a_clean_chinese_error(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "没有这个目录"
+    out = tmp_path / "out"
+    result = _invoke(runner, ["mine", str(missing), "--out", str(out)])
+    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert "语料目录不存在" in result.stderr
+    assert str(missing) in result.stderr
+    assert result.stderr.startswith("错误：")
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_mine_empty_directory_is_a_clean_error(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "seeds"
+    empty.mkdir()
+    (empty / ".hidden").write_text("x", encoding="utf-8")
+    result = _invoke(runner, ["mine", str(empty), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "语料目录里没有文件" in result.stderr and str(empty) in result.stderr
+
+
+def test_root_option_mines_its_seeds_into_its_phrasebank(
+    runner: CliRunner,
+    seeds_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "workspace"
+    shutil.copytree(seeds_dir, root / "seeds")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the defaults follow --root, not the current directory
+    result = _invoke(runner, ["--root", str(root), "mine"])
+    assert result.exit_code == 0, result.output
+    bank = root / "phrasebank"
+    assert sorted(p.name for p in bank.iterdir()) == BANK_FILES
+    assert f"素材库已写入 {bank}" in result.stdout
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in root.iterdir()) == ["phrasebank", "seeds"]
+
+
+def test_root_without_seeds_names_the_missing_folder(runner: CliRunner, tmp_path: Path) -> None:
+    result = _invoke(runner, ["--root", str(tmp_path), "mine"])
+    assert result.exit_code == 2
+    assert str(tmp_path / "seeds") in result.stderr and "语料目录不存在" in result.stderr
+    assert not (tmp_path / "phrasebank").exists()
+
+
+def test_malformed_bank_is_a_clean_error_with_file_and_line(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "bank"
+    out.mkdir()
+    bad = out / "points.yaml"
+    bad.write_text("kind: point\nentries:\n- id: pt-1\n  text: a: b\n", encoding="utf-8")
+    result = _invoke(runner, ["mine", str(seeds_dir), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"{bad}:4:" in result.stderr and "YAML 格式错误" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["points.yaml"]
