@@ -186,9 +186,7 @@ def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, 
             disabled.add(entry.id)
     # An edit that only changes punctuation width, script or spacing keeps the id: keep the text.
     retexted = {
-        e.id: e.text
-        for e in existing
-        if e.origin == "mined" and e.id == entry_id(e.kind, e.text)
+        e.id: e.text for e in existing if e.origin == "mined" and e.id == entry_id(e.kind, e.text)
     }
     fresh = [
         replace(e, disabled=e.id in disabled, text=retexted.get(e.id, e.text))

@@ -122,13 +122,21 @@ def _classify(text: str) -> str:
         return "noise"
     if _is_contact(text) or _SLASHED.match(text):
         return "ad"
-    if (_BYLINE.match(text) and len(text) <= 30) or _DATELINE.match(text) or _SPEAKER_LINE.match(text):
+    if (
+        (_BYLINE.match(text) and len(text) <= 30)
+        or _DATELINE.match(text)
+        or _SPEAKER_LINE.match(text)
+    ):
         return "byline"
     if _SUBTITLE.match(text) and len(text) <= 60:
         return "subtitle"
     if _BULLET.match(text) and text[:1] in "-*·•▪►" and "。" not in text:
         return "bullet"
     return "text"
+
+
+def _is_list_item(text: str) -> bool:
+    return len(text) <= 60 and "。" not in text
 
 
 def _drop_lists(roles: list[str], texts: list[str]) -> None:
@@ -139,14 +147,17 @@ def _drop_lists(roles: list[str], texts: list[str]) -> None:
         if roles[i] == "list":
             roles[i] = "noise"
             j = i + 1
+            bullets = 0
             while j < n and roles[j] in ("bullet", "list", "noise", "ad"):
+                bullets += roles[j] == "bullet"
                 roles[j] = "noise"
                 j += 1
-            # Un-bulleted list items: short lines with no sentence end, unless one heads a body
-            # paragraph (then it is a title, and the list is over).
-            while j < n and roles[j] == "text" and len(texts[j]) <= 60 and "。" not in texts[j]:
+            # A list of bullets ends at the first line without one. A list without bullets is
+            # made of short lines with no sentence end; it ends where a line heads something
+            # other than another such line (a body paragraph, a masthead): that line is a title.
+            while not bullets and j < n and roles[j] == "text" and _is_list_item(texts[j]):
                 nxt = j + 1
-                if nxt < n and roles[nxt] == "text" and len(texts[nxt]) > 60:
+                if nxt < n and not (roles[nxt] in ("list", "noise") or _is_list_item(texts[nxt])):
                     break
                 roles[j] = "noise"
                 j += 1

@@ -27,14 +27,15 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("一、", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.．]\s*")),
     ("第一，", re.compile(rf"^第([{_CN}]{{1,3}})(?:[，,、:：]\s*|(?=[是要条点方]))")),
-    ("一是", re.compile(rf"^([{_CN}]{{1,3}})([{_STYLE_VERBS}])(?![一二三四五六七八九十])")),
     ("（一）", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．，,]?\s*")),
     ("首先", re.compile(r"^(首先|其次|再次|再者|然后|最后)[，,、:：]\s*")),
+    ("一是", re.compile(rf"^([{_CN}]{{1,3}})([{_STYLE_VERBS}])(?![一二三四五六七八九十])")),
     ("1.", re.compile(r"^(\d{1,2})\s*(?:[.．、](?!\d)|\s)\s*")),
     ("（1）", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．，,]?\s*")),
     ("①", re.compile(rf"^([{_CIRCLED}])\s*[、.．]?\s*")),
 )
-# Higher families mark higher levels when several appear in one speech.
+# Higher families mark higher levels when several appear in one speech: 一是 and its kin mostly
+# list sub-points, under （一） or 首先 parts, so they rank below them.
 RANK = {name: rank for rank, (name, _) in enumerate(_PATTERNS)}
 
 

@@ -19,7 +19,9 @@ _COLLECTION_MEMBER = re.compile(
     r"|^(?:篇|材料|范文|发言|文稿)[一二三四五六七八九十\d]{1,3}|范文\s*\d{1,2}$"
 )
 _INLINE_COUNT = re.compile(r"[（(]\s*(?:共)?\s*\d{1,3}\s*篇\s*[）)]")
-_TOP_FAMILIES = ("一、", "第一，")
+# Families that number whole parts; a new run of one of them (not of 一是-style sub-points, which
+# start again in every part) after a title-like line means a new document.
+_RESTART_FAMILIES = ("一、", "第一，")
 _LOOKAHEAD = 4
 
 
@@ -41,10 +43,6 @@ def is_title_like(text: str) -> bool:
     if any(p in core[:-1] for p in "。！？!?；;") or core[-1] in "，,、：:；;。":
         return False
     return find_marker(text) is None
-
-
-def _is_top_family(family: str) -> bool:
-    return family in _TOP_FAMILIES or rank(family) <= rank("一是")
 
 
 def _starts(paras: list[Para]) -> list[int]:
@@ -90,14 +88,18 @@ def _has_masthead(paras: list[Para], i: int) -> bool:
 
 def _numbering_restarts(paras: list[Para], i: int, seen: dict[str, int]) -> bool:
     """After line ``i`` the top-level numbering begins again at one: a new document."""
-    top_seen = [f for f, v in seen.items() if v >= 2 and _is_top_family(f)]
-    if not top_seen:
+    run = [f for f, v in seen.items() if v >= 2 and rank(f) <= rank("一是")]
+    if not run:
         return False
-    highest = min(rank(f) for f in top_seen)
+    highest = min(rank(f) for f in run)
     for j in range(i + 1, min(i + 1 + _LOOKAHEAD, len(paras))):
         marker = find_marker(paras[j].text) if paras[j].role == "text" else None
         if marker is not None:
-            return marker.value == 1 and rank(marker.family) <= highest
+            return (
+                marker.value == 1
+                and marker.family in _RESTART_FAMILIES
+                and rank(marker.family) <= highest
+            )
     return False
 
 

@@ -19,7 +19,8 @@ from .sentences import clauses, split_sentences, strip_end, visible_len
 
 _CLOSING_CUE = re.compile(
     r"^(?:总之|总而言之|综上所述|综上|同志们|各位领导|各位同志|以上是我|以上发言|以上汇报|以上就是|让我们|谢谢大家|谢谢"
-    r"|我们坚信|我们相信|面向未来|展望未来|站在新的历史起点|新征程上，我们|征程万里)"
+    r"|我们坚信|我们相信|面向未来|展望未来|站在新的历史起点|新征程上，我们|征程万里"
+    r"|各位老师|各位代表|各位委员|各位嘉宾|希望大家|下一步，我们|下一步，我|今后，我们)"
 )
 _HEADING_MAX = 60
 _LEAD_MAX = 30
@@ -116,11 +117,25 @@ def _first_sentence_cuts(
     return cuts
 
 
+def _section(index: int, outer: list[_Cut]) -> int:
+    return sum(1 for cut in outer if cut.index < index)
+
+
+def _marked_cuts(paras: list[str]) -> list[_Cut]:
+    """Numbered cuts, or own-line headings when every numbered cut sits under one of them.
+
+    A 一是 … run inside a single part must not outrank the headings that frame the parts.
+    """
+    numbered = _numbered_cuts(paras)
+    own = _own_line_cuts(paras)
+    if numbered and own and len({_section(c.index, own) for c in numbered}) == 1:
+        return own
+    return numbered or own
+
+
 def _find_part_cuts(paras: list[str]) -> list[_Cut]:
-    return (
-        _numbered_cuts(paras)
-        or _own_line_cuts(paras)
-        or _first_sentence_cuts(paras, 0, max_len=40, min_size=3, strict=True)
+    return _marked_cuts(paras) or _first_sentence_cuts(
+        paras, 0, max_len=40, min_size=3, strict=True
     )
 
 
@@ -149,7 +164,7 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
     marked: list[tuple[int, Marker]] = []
     for n, (k, sentence) in enumerate(sentences):
         marker = find_marker(sentence)
-        if marker is not None and rank(marker.family) >= rank("一是"):
+        if marker is not None and rank(marker.family) >= rank("（一）"):
             marked.append((n, marker))
         last_of_para = n + 1 == len(sentences) or sentences[n + 1][0] != k
         if last_of_para or not sentence.endswith("。"):
@@ -203,17 +218,23 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
 
 def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
     """One part from its heading and the paragraphs under it (the first may be the heading's rest)."""
-    cuts = (
-        _numbered_cuts(paras)
-        or _own_line_cuts(paras)
-        or _first_sentence_cuts(paras, 0, max_len=_LEAD_MAX, min_size=2, strict=False)
-    )
+    cuts = _marked_cuts(paras)
     if cuts:
         lead, points = _points_from_cuts(paras, cuts)
         return Part(heading, numbering, lead, points)
+    firsts = _first_sentence_cuts(paras, 0, max_len=_LEAD_MAX, min_size=2, strict=False)
     inline = _inline_points(paras)
+    if firsts and inline is not None:
+        # Leads may stand both at paragraph starts and inside paragraphs: take the reading
+        # that finds them all.
+        found = {p.lead for p in inline[1]}
+        if len(inline[1]) <= len(firsts) or not {c.heading for c in firsts} <= found:
+            inline = None
     if inline is not None:
         return Part(heading, numbering, inline[0], inline[1])
+    if firsts:
+        lead, points = _points_from_cuts(paras, firsts)
+        return Part(heading, numbering, lead, points)
     return Part(heading, numbering, paras[0] if paras else None, (), _join(paras[1:]))
 
 
