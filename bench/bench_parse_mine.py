@@ -26,6 +26,7 @@ import random
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from drafter.bank import KINDS, Entry, write_kind
 from drafter.decoding import decode_bytes, read_document
@@ -42,6 +44,7 @@ from drafter.mining import mine_documents
 from drafter.models import Document
 from drafter.normalize import normalize_text
 from drafter.parse import parse_file
+from drafter.yamlio import MAX_BYTES as YAML_MAX_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 MB = 1_000_000  # figures are in MB = 10^6 bytes
@@ -171,7 +174,8 @@ class JobResult:
     speeches: int
     entries: dict[str, int]
     failures: list[tuple[str, str]]
-    bank_bytes: int
+    also_in: int  # sources recorded beyond each entry's first one
+    bank_bytes: dict[str, int]
     phases: dict[str, float]
 
 
@@ -197,24 +201,45 @@ def run_full_job(files: list[Path], lexicon_path: Path, out_dir: Path) -> JobRes
     t1 = time.perf_counter()
     mined: dict[str, list[Entry]] = mine_documents(documents, lexicon)
     t2 = time.perf_counter()
-    bank_bytes = 0
-    for kind in KINDS:
-        bank_bytes += write_kind(out_dir, kind, mined[kind]).stat().st_size
+    bank_bytes = {kind: write_kind(out_dir, kind, mined[kind]).stat().st_size for kind in KINDS}
     t3 = time.perf_counter()
     return JobResult(
         documents=len(documents),
         speeches=sum(1 for d in documents if len(d.parts) >= SPEECH_MIN_PARTS),
         entries={kind: len(mined[kind]) for kind in KINDS},
         failures=failures,
+        also_in=sum(len(e.also_in) for entries in mined.values() for e in entries),
         bank_bytes=bank_bytes,
         phases={"parse": t1 - t0, "mine": t2 - t1, "write": t3 - t2},
     )
 
 
-def _timed[T](func: Callable[[], T]) -> tuple[float, T]:
+T = TypeVar("T")
+
+
+def _timed(func: Callable[[], T]) -> tuple[float, T]:
     start = time.perf_counter()
     result = func()
     return time.perf_counter() - start, result
+
+
+def _git_revision() -> str:
+    """The repository's commit (read-only git calls), marked "+dirty" if drafter/ has edits."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "diff", "--quiet", "HEAD", "--", "drafter"],
+            capture_output=True,
+            check=False,
+        ).returncode
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
 
 
 # ── main ────────────────────────────────────────────────────────────────────────────────────
@@ -265,18 +290,21 @@ def main(argv: list[str] | None = None) -> int:
         results: list[JobResult] = []
         for r in range(args.repeat):
             if args.only in ("both", "baseline"):
-                base_times.append(_timed(lambda: run_baseline(files))[0])
+                start = time.perf_counter()
+                run_baseline(files)
+                base_times.append(time.perf_counter() - start)
             if args.only in ("both", "full"):
                 out_dir = root / f"bank-{r}"
                 out_dir.mkdir()
-                elapsed, result = _timed(
-                    lambda out_dir=out_dir: run_full_job(files, args.lexicon, out_dir)  # type: ignore[misc]
-                )
+                start = time.perf_counter()
+                result = run_full_job(files, args.lexicon, out_dir)
+                elapsed = time.perf_counter() - start
                 full_times.append(elapsed)
                 results.append(result)
                 shutil.rmtree(out_dir)
 
         print(f"python: {platform.python_version()} ({sys.executable})")
+        print(f"drafter commit: {_git_revision()}")
         print(f"os.cpu_count(): {cores}")
         print(f"seed files: {len(seeds)} ({args.seeds})")
         print(f"corpus size: {mb:.2f} MB (MB = 10^6 bytes)")
@@ -309,12 +337,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"entries: {sum(last.entries.values())}")
             for kind, count in last.entries.items():
                 print(f"entries {kind}: {count}")
-            print(f"bank size: {last.bank_bytes / MB:.2f} MB")
+            print(f"entries also_in sources: {last.also_in}")
+            print(f"bank size: {sum(last.bank_bytes.values()) / MB:.2f} MB")
+            kind, size = max(last.bank_bytes.items(), key=lambda item: item[1])
+            print(f"largest bank file: {KINDS[kind][0]} {size / MB:.2f} MB")
+            if size > YAML_MAX_BYTES:
+                print(
+                    f"WARNING: {KINDS[kind][0]} is over the {YAML_MAX_BYTES / 2**20:.0f} MiB limit"
+                    " that drafter applies when it reads a bank file back"
+                )
             print(f"failed files: {len(last.failures)}")
             for name, message in last.failures[:10]:
                 print(f"failed file: {name}: {message}")
             if any(
-                (r.documents, r.speeches, r.entries) != (last.documents, last.speeches, last.entries)
+                (r.documents, r.speeches, r.entries)
+                != (last.documents, last.speeches, last.entries)
                 for r in results
             ):
                 print("WARNING: counts differ between repeats")

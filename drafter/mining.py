@@ -21,6 +21,7 @@ from .setphrases import four_char_runs, series
 from .workspace import bundled
 
 _SPEECH_MIN_PARTS = 2
+_MAX_ALSO_IN = 10
 
 
 @dataclass
@@ -42,6 +43,7 @@ class _Collector:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
+        self.sources: dict[str, set[Source]] = {}
 
     def add(
         self, kind: str, text: str, source: Source, dims: list[str] | None = None, **extra: Any
@@ -52,11 +54,17 @@ class _Collector:
         eid = entry_id(kind, text)
         known = self.entries[kind].get(eid)
         if known is not None:
-            if source != known.source and source not in known.also_in:
-                known.also_in.append(source)
+            sources = self.sources[eid]
+            if source not in sources:
+                sources.add(source)
+                # A text found in many speeches lists a few of them and counts the rest.
+                if len(known.also_in) < _MAX_ALSO_IN:
+                    known.also_in.append(source)
+                known.extra["occurrences"] = len(sources)
             return known
         entry = Entry(eid, kind, text, dims or self.lexicon.tag(text), source, extra=dict(extra))
         self.entries[kind][eid] = entry
+        self.sources[eid] = {source}
         return entry
 
 
@@ -135,7 +143,10 @@ def _add_pattern(
         )
         return
     # The same skeleton in another speech: its fillers enlarge the pattern's material.
-    known.also_in.append(where)
+    if len(known.also_in) < _MAX_ALSO_IN and where != known.source and where not in known.also_in:
+        known.also_in.append(where)
+    if set_id in known.extra["sets"]:
+        return
     known.extra["sets"].append(set_id)
     known.dimensions += [d for d in dims if d not in known.dimensions]
     for mine, theirs in zip(known.extra["slots"], slots, strict=True):

@@ -45,7 +45,8 @@ _BYLINE = re.compile(
     r"|[\u4e00-\u9fff]{0,10}(?:记者|通讯员)\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4}){0,3})$"
 )
 # "（2024年3月5日）" under a title, and "县委书记 王某某" speaker lines: masthead, not speech.
-_DATELINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]?$")
+_DATELINE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
+_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$")
 _SPEAKER_LINE = re.compile(
     r"^[\u4e00-\u9fff、]{0,16}(?:书记|长|主任|委员|主席|代表|员|经理|秘书|同志)\s+[\u4e00-\u9fff·]{2,4}$"
 )
@@ -110,7 +111,7 @@ def _classify(text: str) -> str:
     """Role of one non-blank line: a ``Para`` role, or ``noise``/``ad``/``list``/``bullet``."""
     if _MARKER.fullmatch(text):
         return "break"
-    if not _CJK.search(text):
+    if not _CJK.search(text) or _DATE.match(text):
         return "noise"  # page numbers, dates, counters, stray Latin
     if _COUNT.match(text):
         return "count"
@@ -169,12 +170,15 @@ def _drop_lists(roles: list[str], texts: list[str]) -> None:
 
 
 def _grow_ads(roles: list[str], texts: list[str]) -> None:
-    """Short slogan lines next to an advertisement belong to it."""
+    """Short slogan lines next to an advertisement belong to it (a title heading text does not)."""
     changed = True
     while changed:
         changed = False
         for i, role in enumerate(roles):
             if role != "text" or not _is_short_unpunctuated(texts[i]):
+                continue
+            nxt = roles[i + 1] if i + 1 < len(roles) else ""
+            if nxt in ("byline", "subtitle", "count") or (nxt == "text" and "。" in texts[i + 1]):
                 continue
             if (i > 0 and roles[i - 1] == "ad") or (i + 1 < len(roles) and roles[i + 1] == "ad"):
                 roles[i] = "ad"

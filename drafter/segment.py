@@ -8,10 +8,12 @@ numbering starts again at one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .noise import Para
 from .numbering import find_marker, rank
+from .parallel import parallel_group
 from .sentences import visible_len
 
 _COLLECTION_MEMBER = re.compile(
@@ -36,6 +38,8 @@ class Chunk:
 
 def is_title_like(text: str) -> bool:
     """A short line that could be a title or a heading on a line of its own."""
+    if len(text) > 80:
+        return False  # longer than any title, whatever its punctuation
     n = visible_len(text)
     if n < 4 or n > 50:
         return False
@@ -52,6 +56,9 @@ def _starts(paras: list[Para]) -> list[int]:
     seen: dict[str, int] = {}  # marker family -> highest ordinal seen in the current document
     first_text = next((i for i, p in enumerate(paras) if p.role == "text"), None)
     header_end = 0
+    outline = 0  # title-like lines (own-line headings) seen in the current document
+    body = 0  # other text paragraphs of the current document
+    layout = _Layout.of(paras)
     for i, para in enumerate(paras):
         if para.role == "count" or (para.role == "text" and _INLINE_COUNT.search(para.text)):
             has_collection = True
@@ -62,17 +69,73 @@ def _starts(paras: list[Para]) -> list[int]:
             seen[marker.family] = max(seen.get(marker.family, 0), marker.value)
             continue
         if not is_title_like(para.text):
+            body += 1
             continue
+        outline += 1
         start = i == first_text or _has_masthead(paras, i)
         if not start and has_collection and _COLLECTION_MEMBER.search(para.text):
             start = True
-        if not start and seen:
-            start = _numbering_restarts(paras, i, seen)
+        if not start:
+            # A numbered outline starting after a document that has one of its own, or after
+            # one that has several paragraphs and no outline at all (an article before it).
+            start = _numbering_restarts(paras, i, seen, outline > 2 or (not seen and body >= 3))
+        if not start and (seen or (body >= 3 and outline == 1)):
+            start = _new_outline_follows(paras, i, seen, layout)
         if start:
             starts.append(i)
             seen = {}
+            outline = body = 0
             header_end = _header(paras, i, len(paras))[2]
     return starts
+
+
+@dataclass
+class _Layout:
+    """Where numbered paragraphs and own-line headings stand, computed once per file."""
+
+    markers: dict[str, list[int]]  # family -> indices of paragraphs it numbers
+    own_lines: list[int]  # title-like lines followed by a text paragraph
+
+    @classmethod
+    def of(cls, paras: list[Para]) -> _Layout:
+        markers: dict[str, list[int]] = {}
+        own_lines: list[int] = []
+        for i, para in enumerate(paras):
+            if para.role != "text":
+                continue
+            marker = find_marker(para.text)
+            if marker is not None:
+                markers.setdefault(marker.family, []).append(i)
+            elif (
+                i + 1 < len(paras)
+                and paras[i + 1].role == "text"
+                and is_title_like(para.text)
+                and not is_title_like(paras[i + 1].text)
+            ):
+                own_lines.append(i)
+        return cls(markers, own_lines)
+
+
+def _new_outline_follows(paras: list[Para], i: int, seen: dict[str, int], layout: _Layout) -> bool:
+    """A title after the end of a numbered speech (or of an unstructured article), heading an
+    outline of its own.
+
+    The current document's numbering never comes back after line ``i``, an opening follows it,
+    and then parallel heading lines that line ``i`` is not parallel to: a second speech.
+    """
+    run = [f for f, v in seen.items() if v >= 2 and rank(f) <= rank("一是")]
+    if (seen and not run) or i + 1 >= len(paras) or is_title_like(paras[i + 1].text):
+        return False
+    if any(
+        bisect_right(layout.markers.get(f, []), i) < len(layout.markers.get(f, [])) for f in run
+    ):
+        return False
+    at = bisect_right(layout.own_lines, i)
+    later = [paras[j].text for j in layout.own_lines[at : at + 6]]
+    group = parallel_group(later)
+    if len(group) < 2:
+        return False
+    return len(parallel_group([paras[i].text, *(later[g] for g in group)])) <= len(group)
 
 
 def _has_masthead(paras: list[Para], i: int) -> bool:
@@ -86,15 +149,23 @@ def _has_masthead(paras: list[Para], i: int) -> bool:
     return False
 
 
-def _numbering_restarts(paras: list[Para], i: int, seen: dict[str, int]) -> bool:
-    """After line ``i`` the top-level numbering begins again at one: a new document."""
+def _numbering_restarts(paras: list[Para], i: int, seen: dict[str, int], outlined: bool) -> bool:
+    """After line ``i`` (and an opening) the top-level numbering begins again at one.
+
+    "Again" means after a numbered run of the current document, or after what the caller found
+    instead (``outlined``): unnumbered heading lines, or a text with no outline at all.
+    """
     run = [f for f, v in seen.items() if v >= 2 and rank(f) <= rank("一是")]
-    if not run:
+    if not run and not outlined:
         return False
-    highest = min(rank(f) for f in run)
+    if i + 1 < len(paras) and paras[i + 1].role == "text" and is_title_like(paras[i + 1].text):
+        return False  # of two title-like lines in a row, the later one heads the opening
+    highest = min((rank(f) for f in run), default=rank("一是"))
     for j in range(i + 1, min(i + 1 + _LOOKAHEAD, len(paras))):
         marker = find_marker(paras[j].text) if paras[j].role == "text" else None
         if marker is not None:
+            if not run and j == i + 1:
+                return False  # "具体讲三点意见" right before 一、: a lead-in, not a title
             return (
                 marker.value == 1
                 and marker.family in _RESTART_FAMILIES

@@ -24,6 +24,9 @@ def clauses(text: str) -> list[str]:
     return [c for c in (c.strip() for c in _CLAUSE_SPLIT.split(strip_end(text))) if c]
 
 
+_NOT_VISIBLE = re.compile(r"[\W_]+")
+
+
 def visible_len(text: str) -> int:
     """Length of a text counting characters that are not punctuation or blanks."""
-    return sum(1 for c in text if c.isalnum())
+    return len(text) - sum(len(m) for m in _NOT_VISIBLE.findall(text))

@@ -128,8 +128,10 @@ def _marked_cuts(paras: list[str]) -> list[_Cut]:
     """
     numbered = _numbered_cuts(paras)
     own = _own_line_cuts(paras)
-    if numbered and own and len({_section(c.index, own) for c in numbered}) == 1:
-        return own
+    if numbered and own:
+        sections = {_section(c.index, own) for c in numbered}
+        if len(sections) == 1 and sections != {0}:
+            return own
     return numbered or own
 
 

@@ -44,10 +44,8 @@ def load_yaml(path: Path, error: type[DrafterError] = BankError) -> Any:
     except OSError as exc:
         raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
     if len(data) > MAX_BYTES:
-        raise error(
-            f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
-            path=path,
-        )
+        size, limit = len(data) / 2**20, MAX_BYTES / 2**20
+        raise error(f"文件过大（{size:.1f} MB，上限 {limit:.0f} MB）", path=path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
