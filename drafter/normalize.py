@@ -58,20 +58,31 @@ _PUNCT_FOLD = str.maketrans(
 _FOLD_DROP = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def _converter() -> Any:
+@lru_cache(maxsize=2)
+def _converter(config: str) -> Any:
     import opencc  # imported lazily: building the dictionaries costs start-up time
 
-    # tw2s also maps variant forms such as 著力 -> 着力 that plain t2s leaves alone, and it is
-    # the identity on simplified text.
-    return opencc.OpenCC("tw2s")
+    return opencc.OpenCC(config)
+
+
+_SAMPLE = 20000
 
 
 def to_simplified(text: str) -> str:
-    """Convert traditional characters to simplified ones (phrase-aware, via OpenCC)."""
+    """Convert traditional characters to simplified ones (phrase-aware, via OpenCC).
+
+    Traditional text goes through OpenCC's ``tw2s``, which also resolves 著 to 着 where it is the
+    particle or verb (著力 -> 着力, 隨著 -> 随着). On simplified text that would corrupt 显著 or
+    原著, so text that is already (nearly all) simplified only gets ``t2s`` for stray characters.
+    """
     if not text or text.isascii():
         return text
-    return str(_converter().convert(text))
+    simple = str(_converter("t2s").convert(text))
+    sample = text[:_SAMPLE]
+    changed = sum(1 for a, b in zip(sample, simple, strict=False) if a != b)
+    if changed * 200 < len(sample):
+        return simple
+    return str(_converter("tw2s").convert(text))
 
 
 def strip_pinyin(text: str) -> str:

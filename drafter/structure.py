@@ -56,7 +56,7 @@ def split_heading(text: str) -> tuple[str, str | None]:
     return strip_end(first), rest
 
 
-def _numbered_cuts(paras: list[str], exclude_above: int | None = None) -> list[_Cut]:
+def _numbered_cuts(paras: list[str]) -> list[_Cut]:
     """Cuts at the highest-level marker family that runs 1, 2, 3 … once through ``paras``."""
     found: dict[str, list[tuple[int, Marker]]] = {}
     for i, para in enumerate(paras):
@@ -64,8 +64,6 @@ def _numbered_cuts(paras: list[str], exclude_above: int | None = None) -> list[_
         if marker is not None:
             found.setdefault(marker.family, []).append((i, marker))
     for family in sorted(found, key=rank):
-        if exclude_above is not None and rank(family) <= exclude_above:
-            continue
         hits = found[family]
         runs = sequence_runs([m.value for _, m in hits])
         if len(runs) == 1 and len(runs[0]) >= 2 and runs[0][0] == 1:
@@ -207,13 +205,13 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
     points = []
     for j, (n, lead) in enumerate(leads):
         end = starts[j + 1] if j + 1 < len(starts) else len(sentences)
-        if leads is not None and marked and find_marker(sentences[n][1]) is not None:
-            body = text_between(n, end) or ""
-            body = (
-                body[len(sentences[n][1]) :].strip() if body.startswith(sentences[n][1]) else body
-            )
-        else:
-            body = text_between(n + 1, end) or ""
+        body = text_between(n + 1, end) or ""
+        marker = find_marker(sentences[n][1])
+        if marker is not None:
+            # "一是加强学习，做到……。": the lead is the first clause; the rest of it is body.
+            rest = sentences[n][1][marker.end :]
+            tail = rest[len(lead) :].lstrip("，,；;：:。 ") if rest.startswith(lead) else ""
+            body = f"{tail}{body}" if tail else body
         points.append(Point(lead, body))
     return lead_text, tuple(points)
 
