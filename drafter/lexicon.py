@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import BankError
@@ -46,13 +47,17 @@ class Lexicon:
 
     def tag(self, text: str, fallback: str = "") -> list[str]:
         """Dimensions of a text, strongest first; the fallback text decides when the text is mute."""
+        return list(self._tag(text, fallback))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - lexicons are few and long-lived; texts repeat
+    def _tag(self, text: str, fallback: str) -> tuple[str, ...]:
         scores = self.scores(text) or self.scores(fallback)
         if not scores:
-            return [OTHER]
+            return (OTHER,)
         top = max(scores.values())
         order = {d.name: i for i, d in enumerate(self.dimensions)}
         chosen = [n for n, s in scores.items() if s * 4 >= top * 3]
-        return sorted(chosen, key=lambda n: (-scores[n], order[n]))
+        return tuple(sorted(chosen, key=lambda n: (-scores[n], order[n])))
 
 
 def load_lexicon(path: Path) -> Lexicon:

@@ -109,6 +109,9 @@ def _is_short_unpunctuated(text: str) -> bool:
 
 def _classify(text: str) -> str:
     """Role of one non-blank line: a ``Para`` role, or ``noise``/``ad``/``list``/``bullet``."""
+    if len(text) > 160:
+        # Long lines are prose or, rarely, an advertisement with a phone number in it.
+        return "ad" if _PHONE.search(text) else "text"
     if _MARKER.fullmatch(text):
         return "break"
     if not _CJK.search(text) or _DATE.match(text):
@@ -185,34 +188,34 @@ def _grow_ads(roles: list[str], texts: list[str]) -> None:
                 changed = True
 
 
-def _sentence_keys(text: str) -> tuple[list[str], list[str]]:
-    """Folded keys of the sentence-aligned proper prefixes and suffixes of a paragraph."""
-    sentences = split_sentences(text)
-    if len(sentences) < 2:
-        return [], []
-    folded = [fold_normalized(s) for s in sentences]
-    prefixes = ["".join(folded[:k]) for k in range(1, len(folded))]
-    suffixes = ["".join(folded[k:]) for k in range(1, len(folded))]
-    return prefixes, suffixes
+_Key = tuple[str, ...]
+
+
+def _sentence_keys(text: str) -> tuple[_Key, list[_Key]]:
+    """A paragraph's key (its folded sentences) and the keys of its proper sentence-aligned
+    prefixes and suffixes."""
+    folded = tuple(fold_normalized(s) for s in split_sentences(text))
+    pieces = [folded[:k] for k in range(1, len(folded))]
+    pieces += [folded[k:] for k in range(1, len(folded))]
+    return folded, pieces
 
 
 def _dedupe(paras: list[Para]) -> list[Para]:
     """Drop repeated paragraphs, and paragraphs that are a sentence-aligned part of another."""
     kept: list[Para | None] = []
-    full: dict[str, int] = {}
-    parts: set[str] = set()
+    full: dict[_Key, int] = {}
+    parts: set[_Key] = set()
     for para in paras:
         if para.role != "text":
             kept.append(para)
             continue
-        key = fold_normalized(para.text)
-        if len(key) < 6:
+        if len(para.text) < 6:
             kept.append(para)
             continue
+        key, pieces = _sentence_keys(para.text)
         if key in full or key in parts:
             continue
-        prefixes, suffixes = _sentence_keys(para.text)
-        for piece in (*prefixes, *suffixes):
+        for piece in pieces:
             earlier = full.pop(piece, None)
             if earlier is not None:
                 kept[earlier] = None  # an earlier fragment of this longer paragraph

@@ -6,6 +6,7 @@ differ only in script, punctuation width or spacing compare equal.
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
 from typing import Any
@@ -79,7 +80,7 @@ def to_simplified(text: str) -> str:
         return text
     simple = str(_converter("t2s").convert(text))
     sample = text[:_SAMPLE]
-    changed = sum(1 for a, b in zip(sample, simple, strict=False) if a != b)
+    changed = sum(map(operator.ne, sample, simple[:_SAMPLE]))
     if changed * 200 < len(sample):
         return simple
     return str(_converter("tw2s").convert(text))
@@ -105,6 +106,7 @@ def normalize_text(raw: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The comparison key of a text: simplified, punctuation folded to one width, no blanks."""
     return _FOLD_DROP.sub("", to_simplified(text).translate(_PUNCT_FOLD)).lower()
