@@ -103,3 +103,9 @@ def sequence_runs(values: list[int]) -> list[list[int]]:
         else:
             runs.append([value])
     return runs
+
+
+def counts_one_to_n(values: list[int]) -> bool:
+    """Whether ordinals run 1, 2 … n exactly once (n >= 2): the mark of one outline level."""
+    runs = sequence_runs(values)
+    return len(runs) == 1 and len(runs[0]) >= 2 and runs[0][0] == 1

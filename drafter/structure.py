@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Document, Part, Point
-from .numbering import Marker, find_marker, rank, sequence_runs
+from .numbering import Marker, counts_one_to_n, find_marker, rank
 from .parallel import parallel_group
 from .segment import Chunk, is_title_like
 from .sentences import clauses, split_sentences, strip_end, visible_len
@@ -65,8 +65,7 @@ def _numbered_cuts(paras: list[str]) -> list[_Cut]:
             found.setdefault(marker.family, []).append((i, marker))
     for family in sorted(found, key=rank):
         hits = found[family]
-        runs = sequence_runs([m.value for _, m in hits])
-        if len(runs) == 1 and len(runs[0]) >= 2 and runs[0][0] == 1:
+        if counts_one_to_n([m.value for _, m in hits]):
             cuts = []
             for i, marker in hits:
                 heading, rest = split_heading(paras[i][marker.end :])
@@ -178,8 +177,7 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
         by_family.setdefault(marker.family, []).append((n, marker))
     for family in sorted(by_family, key=rank):
         hits = by_family[family]
-        runs = sequence_runs([m.value for _, m in hits])
-        if len(runs) == 1 and len(runs[0]) >= 2 and runs[0][0] == 1:
+        if counts_one_to_n([m.value for _, m in hits]):
             for n, marker in hits:
                 text = sentences[n][1][marker.end :]
                 lead = strip_end(text) if visible_len(text) <= _LEAD_MAX else clauses(text)[0]
