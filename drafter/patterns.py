@@ -1,7 +1,7 @@
 """Heading patterns: the parallel skeleton that sibling headings share, as fixed text and slots.
 
-Siblings "筑牢思想根基，激活想担当的“动力源”" / "锤炼过硬本领，厚实会担当的“铁肩膀”" share
-"…，…担当的“…”": the fixed pieces are the longest texts common to every sibling, found clause by
+Siblings "夯实组织基础，当好服务的“排头兵”" / "建强骨干队伍，架起连心的“桥梁纽带”" share
+"…，…的“…”": the fixed pieces are the longest texts common to every sibling, found clause by
 clause and recursively to either side, so they stay aligned; what differs becomes a slot.
 """
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from drafter.bank import KINDS, Bank, Entry, entry_id, load_bank
 from drafter.lexicon import LEXICON_FILE, load_lexicon
 from drafter.normalize import fold, to_simplified
 
-from .conftest import ROOT
+from .conftest import ROOT, all_strings
 
 BANK_DIR = ROOT / "phrasebank"
 
@@ -42,26 +41,13 @@ def bank() -> Bank:
     return load_bank(BANK_DIR)
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string inside a value: mapping keys and values, list items, recursively."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key)
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
-
-
-def _all_strings(bank: Bank) -> list[tuple[str, str]]:
+def _allall_strings(bank: Bank) -> list[tuple[str, str]]:
     """(entry id, string) for every string of every entry, disabled ones included."""
-    return [(e.id, s) for e in bank.all(include_disabled=True) for s in _strings(e.to_dict())]
+    return [(e.id, s) for e in bank.all(include_disabled=True) for s in all_strings(e.to_dict())]
 
 
 def _offenders(bank: Bank, bad: Any) -> list[tuple[str, str]]:
-    return [(eid, s[:80]) for eid, s in _all_strings(bank) if bad(s)]
+    return [(eid, s[:80]) for eid, s in _allall_strings(bank) if bad(s)]
 
 
 def test_bank_has_every_kind_and_something_to_scan(bank: Bank) -> None:
@@ -71,7 +57,7 @@ def test_bank_has_every_kind_and_something_to_scan(bank: Bank) -> None:
     # Every kind that the seeds provide is present (the seeds have no closings).
     for kind in ("heading", "heading_pattern", "point", "part_lead", "opening", "quotation"):
         assert bank.entries[kind], kind
-    assert len(_all_strings(bank)) > 1000
+    assert len(_allall_strings(bank)) > 1000
 
 
 def test_no_traditional_characters(bank: Bank) -> None:

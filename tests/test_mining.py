@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -20,7 +19,7 @@ from drafter.patterns import Skeleton, Slot, fill, skeleton
 from drafter.quotations import find_quotations
 from drafter.setphrases import four_char_runs, series
 
-from .conftest import ROOT
+from .conftest import ROOT, all_strings
 
 BANK_DIR = ROOT / "phrasebank"
 BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE])
@@ -44,18 +43,6 @@ def bank_copy(mined: tuple[Path, MineReport], tmp_path: Path) -> Path:
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key)
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _edit_entry(path: Path, eid: str, edit: Callable[[list[str]], list[str]]) -> None:
@@ -108,7 +95,7 @@ def test_bank_files_are_utf8_with_real_chinese_and_unwrapped_lines(
         assert re.search(r"[\u4e00-\u9fff]{4}", text), name
         assert "\\u" not in text and "\\U" not in text and "\\x" not in text, name
         data = yaml.safe_load(text)
-        for value in _strings(data):
+        for value in all_strings(data):
             assert "\n" not in value, (name, value[:40])
             # Every value, however long, is written whole on one line of the file.
             assert value in text, (name, value[:40])
