@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .noise import Para
-from .numbering import find_marker, rank
+from .numbering import Marker, find_marker, rank
 from .parallel import parallel_group
 from .sentences import visible_len
 
@@ -64,7 +64,7 @@ def _starts(paras: list[Para]) -> list[int]:
             has_collection = True
         if para.role != "text" or i < header_end:
             continue
-        marker = find_marker(para.text)
+        marker = layout.marker_at[i]
         if marker is not None:
             seen[marker.family] = max(seen.get(marker.family, 0), marker.value)
             continue
@@ -78,7 +78,8 @@ def _starts(paras: list[Para]) -> list[int]:
         if not start:
             # A numbered outline starting after a document that has one of its own, or after
             # one that has several paragraphs and no outline at all (an article before it).
-            start = _numbering_restarts(paras, i, seen, outline > 2 or (not seen and body >= 3))
+            outlined = outline > 2 or (not seen and body >= 3)
+            start = _numbering_restarts(paras, i, seen, outlined, layout)
         if not start and (seen or (body >= 3 and outline == 1)):
             start = _new_outline_follows(paras, i, seen, layout)
         if start:
@@ -93,17 +94,19 @@ def _starts(paras: list[Para]) -> list[int]:
 class _Layout:
     """Where numbered paragraphs and own-line headings stand, computed once per file."""
 
+    marker_at: list[Marker | None]  # the numbering marker each text paragraph starts with
     markers: dict[str, list[int]]  # family -> indices of paragraphs it numbers
     own_lines: list[int]  # title-like lines followed by a text paragraph
 
     @classmethod
     def of(cls, paras: list[Para]) -> _Layout:
+        marker_at = [find_marker(p.text) if p.role == "text" else None for p in paras]
         markers: dict[str, list[int]] = {}
         own_lines: list[int] = []
         for i, para in enumerate(paras):
             if para.role != "text":
                 continue
-            marker = find_marker(para.text)
+            marker = marker_at[i]
             if marker is not None:
                 markers.setdefault(marker.family, []).append(i)
             elif (
@@ -113,7 +116,7 @@ class _Layout:
                 and not is_title_like(paras[i + 1].text)
             ):
                 own_lines.append(i)
-        return cls(markers, own_lines)
+        return cls(marker_at, markers, own_lines)
 
 
 def _new_outline_follows(paras: list[Para], i: int, seen: dict[str, int], layout: _Layout) -> bool:
@@ -123,7 +126,7 @@ def _new_outline_follows(paras: list[Para], i: int, seen: dict[str, int], layout
     The current document's numbering never comes back after line ``i``, an opening follows it,
     and then parallel heading lines that line ``i`` is not parallel to: a second speech.
     """
-    run = [f for f, v in seen.items() if v >= 2 and rank(f) <= rank("一是")]
+    run = _part_families(seen)
     if (seen and not run) or i + 1 >= len(paras) or is_title_like(paras[i + 1].text):
         return False
     if any(
@@ -149,20 +152,27 @@ def _has_masthead(paras: list[Para], i: int) -> bool:
     return False
 
 
-def _numbering_restarts(paras: list[Para], i: int, seen: dict[str, int], outlined: bool) -> bool:
+def _part_families(seen: dict[str, int]) -> list[str]:
+    """Marker families that have numbered at least two parts of the current document."""
+    return [f for f, v in seen.items() if v >= 2 and rank(f) <= rank("一是")]
+
+
+def _numbering_restarts(
+    paras: list[Para], i: int, seen: dict[str, int], outlined: bool, layout: _Layout
+) -> bool:
     """After line ``i`` (and an opening) the top-level numbering begins again at one.
 
     "Again" means after a numbered run of the current document, or after what the caller found
     instead (``outlined``): unnumbered heading lines, or a text with no outline at all.
     """
-    run = [f for f, v in seen.items() if v >= 2 and rank(f) <= rank("一是")]
+    run = _part_families(seen)
     if not run and not outlined:
         return False
     if i + 1 < len(paras) and paras[i + 1].role == "text" and is_title_like(paras[i + 1].text):
         return False  # of two title-like lines in a row, the later one heads the opening
     highest = min((rank(f) for f in run), default=rank("一是"))
     for j in range(i + 1, min(i + 1 + _LOOKAHEAD, len(paras))):
-        marker = find_marker(paras[j].text) if paras[j].role == "text" else None
+        marker = layout.marker_at[j]
         if marker is not None:
             if not run and j == i + 1:
                 return False  # "具体讲三点意见" right before 一、: a lead-in, not a title

@@ -56,22 +56,25 @@ def split_heading(text: str) -> tuple[str, str | None]:
     return strip_end(first), rest
 
 
+def _outline_run(hits: list[tuple[int, Marker]]) -> list[tuple[int, Marker]]:
+    """The markers of the highest-level family that runs 1, 2, 3 … once, or []."""
+    found: dict[str, list[tuple[int, Marker]]] = {}
+    for at, marker in hits:
+        found.setdefault(marker.family, []).append((at, marker))
+    for family in sorted(found, key=rank):
+        if counts_one_to_n([m.value for _, m in found[family]]):
+            return found[family]
+    return []
+
+
 def _numbered_cuts(paras: list[str]) -> list[_Cut]:
     """Cuts at the highest-level marker family that runs 1, 2, 3 … once through ``paras``."""
-    found: dict[str, list[tuple[int, Marker]]] = {}
-    for i, para in enumerate(paras):
-        marker = find_marker(para)
-        if marker is not None:
-            found.setdefault(marker.family, []).append((i, marker))
-    for family in sorted(found, key=rank):
-        hits = found[family]
-        if counts_one_to_n([m.value for _, m in hits]):
-            cuts = []
-            for i, marker in hits:
-                heading, rest = split_heading(paras[i][marker.end :])
-                cuts.append(_Cut(i, heading, rest, family))
-            return cuts
-    return []
+    marked = [(i, m) for i, p in enumerate(paras) if (m := find_marker(p)) is not None]
+    cuts = []
+    for i, marker in _outline_run(marked):
+        heading, rest = split_heading(paras[i][marker.end :])
+        cuts.append(_Cut(i, heading, rest, marker.family))
+    return cuts
 
 
 def _own_line_cuts(paras: list[str], start: int = 0) -> list[_Cut]:
@@ -172,17 +175,10 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
             idx.append(n)
             cands.append(sentence)
     leads: list[tuple[int, str]] = []
-    by_family: dict[str, list[tuple[int, Marker]]] = {}
-    for n, marker in marked:
-        by_family.setdefault(marker.family, []).append((n, marker))
-    for family in sorted(by_family, key=rank):
-        hits = by_family[family]
-        if counts_one_to_n([m.value for _, m in hits]):
-            for n, marker in hits:
-                text = sentences[n][1][marker.end :]
-                lead = strip_end(text) if visible_len(text) <= _LEAD_MAX else clauses(text)[0]
-                leads.append((n, lead))
-            break
+    for n, marker in _outline_run(marked):
+        text = sentences[n][1][marker.end :]
+        lead = strip_end(text) if visible_len(text) <= _LEAD_MAX else clauses(text)[0]
+        leads.append((n, lead))
     if not leads:
         group = parallel_group(cands)
         leads = [(idx[g], strip_end(cands[g])) for g in group]
