@@ -2,24 +2,62 @@
 
 Use from Python::
 
-    from drafter import parse_file, mine
+    from drafter import parse_file, mine, draft_outline, DraftRequest
     docs = parse_file(Path("speech.txt"))
+    draft = draft_outline(Path("phrasebank"), DraftRequest(theme="激励干部担当作为", seed=7))
+
+Names are imported on first use, so ``import drafter`` (and the CLI) start quickly.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .bank import Bank, Entry, Source, load_bank
-from .errors import BankError, DrafterError, InputError, UsageError
-from .mining import MineReport, mine, mine_documents
-from .models import Document, ParseResult, Part, Point
-from .parse import parse_file, parse_paths, parse_text
+_EXPORTS = {
+    "Bank": "bank",
+    "Entry": "bank",
+    "Source": "bank",
+    "load_bank": "bank",
+    "BankError": "errors",
+    "DrafterError": "errors",
+    "InputError": "errors",
+    "UsageError": "errors",
+    "DraftError": "errors",
+    "TemplateError": "errors",
+    "MineReport": "mining",
+    "mine": "mining",
+    "mine_documents": "mining",
+    "Document": "models",
+    "ParseResult": "models",
+    "Part": "models",
+    "Point": "models",
+    "parse_file": "parse",
+    "parse_paths": "parse",
+    "parse_text": "parse",
+    "BankIndex": "index",
+    "load_index": "index",
+    "Draft": "draft",
+    "DraftPart": "draft",
+    "DraftPoint": "draft",
+    "DraftRequest": "draft",
+    "compose": "compose",
+    "draft_outline": "compose",
+    "render": "render",
+}
 
 __all__ = [
     "Bank",
     "BankError",
+    "BankIndex",
     "Document",
+    "Draft",
+    "DraftError",
+    "DraftPart",
+    "DraftPoint",
+    "DraftRequest",
     "DrafterError",
     "Entry",
     "InputError",
@@ -28,12 +66,37 @@ __all__ = [
     "Part",
     "Point",
     "Source",
+    "TemplateError",
     "UsageError",
     "__version__",
+    "compose",
+    "draft_outline",
     "load_bank",
+    "load_index",
     "mine",
     "mine_documents",
     "parse_file",
     "parse_paths",
     "parse_text",
+    "render",
 ]
+
+if TYPE_CHECKING:
+    from .bank import Bank, Entry, Source, load_bank
+    from .compose import compose, draft_outline
+    from .draft import Draft, DraftPart, DraftPoint, DraftRequest
+    from .errors import BankError, DrafterError, DraftError, InputError, TemplateError, UsageError
+    from .index import BankIndex, load_index
+    from .mining import MineReport, mine, mine_documents
+    from .models import Document, ParseResult, Part, Point
+    from .parse import parse_file, parse_paths, parse_text
+    from .render import render
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'drafter' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

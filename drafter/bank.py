@@ -27,6 +27,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "phrase": ("phrases.yaml", "ph", "常用语（四字格与排比）"),
 }
 ORIGINS = ("mined", "user")
+# Bank files grow with a team's material; the lower limit for briefs does not fit them.
+BANK_MAX_BYTES = 64 * 1024 * 1024
 _CORE_KEYS = ("id", "kind", "text", "dimensions", "source", "also_in", "origin", "disabled")
 
 
@@ -139,7 +141,7 @@ def read_kind(directory: Path, kind: str) -> list[Entry]:
     path = directory / KINDS[kind][0]
     if not path.exists():
         return []
-    data = load_yaml(path)
+    data = load_yaml(path, max_bytes=BANK_MAX_BYTES)
     if data is None:
         return []
     if not isinstance(data, dict) or not isinstance(data.get("entries", []), list):
@@ -204,12 +206,28 @@ class Bank:
         ]
 
     def version(self) -> str:
-        """A short hash of the bank's content, to tell which bank a draft was made from."""
-        digest = hashlib.sha1()
-        for kind in KINDS:
-            for entry in self.entries.get(kind, []):
-                digest.update(dump_yaml(entry.to_dict()).encode())
-        return digest.hexdigest()[:12]
+        """A short hash of the bank's files, to tell which bank a draft was made from."""
+        return bank_version(self.directory)
+
+
+def bank_files(directory: Path) -> list[Path]:
+    """The files whose content makes up a bank: entries, lexicon and themes, in a fixed order."""
+    names = [name for name, _, _ in KINDS.values()] + ["dimensions.yaml", "themes.yaml"]
+    return [directory / name for name in names]
+
+
+def bank_version(directory: Path) -> str:
+    """Hash of the bank files' bytes (a missing file counts as absent, not as empty)."""
+    digest = hashlib.sha1()
+    for path in bank_files(directory):
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except FileNotFoundError:
+            digest.update(b"\1missing")
+        except OSError as exc:
+            raise BankError(f"无法读取文件（{exc.strerror}）", path=path) from exc
+    return digest.hexdigest()[:12]
 
 
 def load_bank(directory: Path) -> Bank:

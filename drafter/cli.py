@@ -117,6 +117,170 @@ def mine_cmd(
         raise typer.Exit(InputError.exit_code)
 
 
+_BANK_HELP = "素材库目录（默认：工作目录下的 phrasebank/，没有则用内置的）。"
+
+
+def _bank_dir(bank: Path | None) -> Path:
+    from .workspace import resolve
+
+    return bank if bank is not None else resolve("phrasebank", _State.root)
+
+
+def _write_output(path: Path, text: str, force: bool) -> None:
+    from .errors import UsageError
+    from .yamlio import write_atomic
+
+    if path.is_dir():
+        raise UsageError("输出路径是一个目录，请给出文件名", path=path)
+    if path.exists() and not force:
+        raise UsageError("文件已存在；要覆盖请加 --force", path=path)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise UsageError(f"无法写入文件（{exc.strerror}）", path=path) from exc
+
+
+@app.command("themes")
+def themes_cmd(
+    bank: Annotated[
+        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
+    ] = None,
+) -> None:
+    """列出素材库认识的主题：各部分的维度、可用素材的数量，以及能否生成三、四部分的提纲。"""
+    from .catalog import theme_overview
+    from .console import print_themes
+    from .index import load_index
+
+    print_themes(theme_overview(load_index(_bank_dir(bank))))
+
+
+@app.command("templates")
+def templates_cmd() -> None:
+    """列出可用的模板：内置模板与工作目录 templates/ 下的模板（同名时后者优先）。"""
+    from .console import print_templates
+    from .render import list_templates
+
+    print_templates(list_templates(_State.root))
+
+
+def _format_for(fmt: str | None, output: Path | None, template: str | None) -> str:
+    if fmt:
+        return fmt.lower()
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    if template is None and suffix in ("md", "txt", "json"):
+        return suffix
+    return "md"
+
+
+@app.command("draft")
+def draft_cmd(
+    theme: Annotated[
+        str, typer.Option("--theme", "-t", help="主题，如“激励干部担当作为”；可自由输入。")
+    ],
+    parts: Annotated[int, typer.Option("--parts", "-p", help="分几部分：3 或 4。")] = 3,
+    points: Annotated[int, typer.Option("--points", "-n", help="每部分的要点数（2–5）。")] = 3,
+    occasion: Annotated[
+        str, typer.Option("--occasion", "-c", help="场合：研讨发言、座谈发言、交流发言、讲话。")
+    ] = "研讨发言",
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", "-s", help="随机种子：同一种子得到同一份草稿。", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="输出格式：md、txt、json（默认按 -o 的后缀，否则 md）。"
+        ),
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="模板名称或模板文件路径。", show_default=False)
+    ] = None,
+    detail: Annotated[
+        str, typer.Option("--detail", "-d", help="outline：只列要点；full：每个要点附一段展开。")
+    ] = "outline",
+    sources: Annotated[bool, typer.Option("--sources", help="注明每一行素材的出处。")] = False,
+    avoid: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--avoid", help="之前生成的 JSON 草稿：其中用过的素材不再使用（可多次给出）。"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="写入文件（默认输出到屏幕）。", show_default=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    bank: Annotated[
+        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
+    ] = None,
+) -> None:
+    """按主题生成一份发言提纲：标题、开头、对仗的分部标题、要点和结尾。"""
+    from .compose import compose
+    from .draft import Avoid, DraftRequest, read_avoid
+    from .index import load_index
+    from .render import render
+
+    material = Avoid()
+    for path in avoid or []:
+        material = material | read_avoid(path)
+    request = DraftRequest(theme, parts, points, occasion, seed, detail, material)
+    request.check()
+    form = _format_for(fmt, output, template)
+    index = load_index(_bank_dir(bank))
+    draft = compose(index, request)
+    text = render(draft, form, template=template, root=_State.root, show_sources=sources)
+    if output is not None:
+        _write_output(output, text, force)
+    else:
+        typer.echo(text, nl=False)
+    if seed is None or draft.notes or output is not None:
+        from .console import note, warn
+
+        for remark in draft.notes:
+            warn(remark)
+        if seed is None:
+            note(f"随机种子：{draft.seed}（加 --seed {draft.seed} 可重现这份草稿）")
+        if output is not None:
+            note(f"已写入 {output}")
+
+
+@app.command("new")
+def new_cmd(
+    seed: Annotated[
+        int | None, typer.Option("--seed", "-s", help="随机种子。", show_default=False)
+    ] = None,
+    script: Annotated[
+        bool,
+        typer.Option("--script", help="不需要终端：从标准输入逐行读取每个问题的回答。"),
+    ] = False,
+    bank: Annotated[
+        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
+    ] = None,
+) -> None:
+    """在终端里一步步起草：选主题、部分数和场合，逐部分保留、重抽、挑备选或修改，最后保存。"""
+    import sys
+
+    from .errors import UsageError
+
+    if not script and not sys.stdin.isatty():
+        raise UsageError(
+            "drafter new 需要在终端里交互运行。非交互时请用 drafter draft --theme 主题 …，"
+            "或用 drafter new --script 从标准输入逐行读取回答。"
+        )
+    from .index import load_index
+    from .prompts import RichAsker
+    from .session import run_session
+
+    index = load_index(_bank_dir(bank))
+    saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root)
+    from .console import note
+
+    if saved is None:
+        note("已放弃，未保存任何文件。")
+    else:
+        note(f"已保存到 {saved.path}（种子 {saved.draft.seed}）")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .catalog import ThemeStatus
     from .mining import MineReport
     from .models import ParseResult
+    from .render import TemplateInfo
 
 
 def _console(stderr: bool = False) -> Console:
@@ -83,3 +85,48 @@ def print_mine_report(report: MineReport) -> None:
     )
     for failure in report.failures:
         error(failure.message)
+
+
+def note(message: str) -> None:
+    """A plain remark on stderr (seed used, file written …), kept out of the draft on stdout."""
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[dim]{escape(message)}[/]")
+
+
+def print_themes(statuses: list[ThemeStatus]) -> None:
+    from rich.table import Table
+
+    table = Table(title="主题表（themes.yaml）", title_justify="left")
+    for column in ("主题", "别名", "三部分维度", "四部分维度", "素材", "可生成"):
+        table.add_column(column)
+    for st in statuses:
+        material = (
+            f"标题 {st.material['heading']} · 要点 {st.material['point']} · "
+            f"引言 {st.material['part_lead']} · 引语 {st.material['quotation']}"
+        )
+        ok = "  ".join(f"{n}部分{'✓' if good else '✗'}" for n, good in st.draftable.items())
+        table.add_row(
+            st.name,
+            "、".join(st.aliases) or "—",
+            "、".join(st.dimensions.get(3, ())) or "—",
+            "、".join(st.dimensions.get(4, ())) or "—",
+            material,
+            ok,
+        )
+    _console().print(table)
+    _console().print("[dim]不在表中的主题也可以直接用：drafter draft --theme 任意主题[/]")
+
+
+def print_templates(infos: list[TemplateInfo]) -> None:
+    from rich.table import Table
+
+    table = Table(title="模板", title_justify="left")
+    for column in ("名称", "来源", "说明", "路径"):
+        table.add_column(column)
+    for info in infos:
+        where = "内置" if info.builtin else "工作目录"
+        if info.overridden:
+            where += "（已被覆盖）"
+        table.add_row(info.name, where, info.description or "—", str(info.path))
+    _console().print(table)

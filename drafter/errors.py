@@ -56,3 +56,15 @@ class UsageError(DrafterError):
     """Options that do not make sense together, or name things that do not exist."""
 
     exit_code = 2
+
+
+class DraftError(DrafterError):
+    """The bank cannot supply what a draft asks for (too little material for a dimension …)."""
+
+    exit_code = 1
+
+
+class TemplateError(DrafterError):
+    """A template that is missing, malformed, or refers to something the draft does not have."""
+
+    exit_code = 2

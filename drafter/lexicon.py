@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import BankError
 from .yamlio import load_yaml
@@ -62,7 +63,11 @@ class Lexicon:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read ``dimensions.yaml``; shape errors name the file and line."""
-    data = load_yaml(path)
+    return parse_lexicon(load_yaml(path), path)
+
+
+def parse_lexicon(data: Any, path: Path) -> Lexicon:
+    """A lexicon from parsed YAML (``path`` only names the file in errors)."""
     if not isinstance(data, dict) or not isinstance(data.get("dimensions"), list):
         raise BankError("词表应包含 dimensions: 列表", path=path)
     dims: list[Dimension] = []

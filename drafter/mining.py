@@ -18,6 +18,7 @@ from .parse import parse_file
 from .patterns import Skeleton, Slot, skeleton
 from .quotations import find_quotations
 from .setphrases import four_char_runs, series
+from .themes import THEMES_FILE
 from .workspace import bundled
 
 _SPEECH_MIN_PARTS = 2
@@ -242,8 +243,10 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
     report.speeches = sum(1 for d in documents if len(d.parts) >= _SPEECH_MIN_PARTS)
     mined = mine_documents(documents, lexicon)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if not lexicon_path.exists():
-        shutil.copyfile(bundled("phrasebank") / LEXICON_FILE, lexicon_path)
+    # A bank folder is complete for drafting: it gets its own editable lexicon and theme book.
+    for name in (LEXICON_FILE, THEMES_FILE):
+        if not (out_dir / name).exists():
+            shutil.copyfile(bundled("phrasebank") / name, out_dir / name)
     for kind in KINDS:
         entries, users, disabled = merge(existing.get(kind, []), mined[kind])
         report.kept_user += users

@@ -115,3 +115,44 @@ def fold(text: str) -> str:
 def fold_normalized(text: str) -> str:
     """``fold`` for text that is already simplified (skips the script conversion)."""
     return _FOLD_DROP.sub("", text.translate(_PUNCT_FOLD)).lower()
+
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_WIDE_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# Half-width punctuation that touches a Chinese character (or a Chinese mark) is Chinese
+# punctuation typed on the wrong keyboard; "1,000" or "A:B" stay as they are.
+_NEAR_CJK = re.compile(
+    rf"(?<=[{_CJK}“”‘’。，；：！？、）》])\s*([,;:?!])\s*|\s*([,;:?!])\s*(?=[{_CJK}“‘（《])"
+)
+_PAREN = re.compile(rf"\((?=[{_CJK}])([^()]*)\)|\(([^()]*)\)(?<=[{_CJK}]\))")
+_FULL_STOP = re.compile(rf"(?<=[{_CJK}”’）])\.(?!\d)")
+_CJK_GAP = re.compile(
+    rf"(?<=[{_CJK}，。；：！？、“”（）《》])\s+(?=[{_CJK}，。；：！？、“”（）《》])"
+)
+# Some sites print a placeholder letter for the leader's name: "A总书记", "A新时代中国特色…".
+_NAME_PLACEHOLDER = re.compile(r"(?<![A-Za-z])[A-Z](?=总书记|新时代中国特色社会主义思想)")
+
+
+def _curly_quotes(text: str) -> str:
+    out: list[str] = []
+    opened = False
+    for char in text:
+        if char == '"':
+            out.append("”" if opened else "“")
+            opened = not opened
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def polish(text: str) -> str:
+    """Text fit to print in a draft: full-width Chinese punctuation, no stray blanks or letters."""
+    if not text:
+        return text
+    text = _NAME_PLACEHOLDER.sub("习近平", text)
+    text = _PAREN.sub(lambda m: f"（{m.group(1) or m.group(2) or ''}）", text)
+    text = _NEAR_CJK.sub(lambda m: _WIDE_PUNCT[m.group(1) or m.group(2)], text)
+    text = _FULL_STOP.sub("。", text)
+    if '"' in text:
+        text = _curly_quotes(text)
+    return _CJK_GAP.sub("", text.strip())

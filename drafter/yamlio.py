@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import BankError, DrafterError
 
@@ -21,21 +20,26 @@ class LineDict(dict[str, Any]):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+@functools.cache
+def _loader() -> Any:
+    """A safe loader that records line numbers (built on first use: PyYAML is slow to import)."""
+    import yaml
+
+    # libyaml's parser when PyYAML has it (several times faster on big banks); both are safe.
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def construct_mapping(loader: Any, node: Any) -> LineDict:
+        loader.flatten_mapping(node)
+        result = LineDict(loader.construct_pairs(node, deep=True))
+        result.line = node.start_mark.line + 1
+        return result
+
+    loader: Any = type("_Loader", (base,), {})
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return loader
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict(loader.construct_pairs(node, deep=True))
-    result.line = node.start_mark.line + 1
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def load_yaml(path: Path, error: type[DrafterError] = BankError) -> Any:
+def load_yaml(path: Path, error: type[DrafterError] = BankError, max_bytes: int = MAX_BYTES) -> Any:
     """Parse a YAML file; problems become ``error`` naming the file, line and column."""
     try:
         data = path.read_bytes()
@@ -43,15 +47,17 @@ def load_yaml(path: Path, error: type[DrafterError] = BankError) -> Any:
         raise error("文件不存在", path=path) from exc
     except OSError as exc:
         raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
-    if len(data) > MAX_BYTES:
-        size, limit = len(data) / 2**20, MAX_BYTES / 2**20
+    if len(data) > max_bytes:
+        size, limit = len(data) / 2**20, max_bytes / 2**20
         raise error(f"文件过大（{size:.1f} MB，上限 {limit:.0f} MB）", path=path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error("YAML 文件必须是 UTF-8 编码", path=path) from exc
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_Loader)  # _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_loader())  # derives from a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
@@ -64,6 +70,8 @@ def load_yaml(path: Path, error: type[DrafterError] = BankError) -> Any:
 
 def dump_yaml(data: Any) -> str:
     """YAML text with real Chinese characters, keys in the given order, no line wrapping."""
+    import yaml
+
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
 
 

@@ -31,3 +31,11 @@ def all_strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from all_strings(item)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bank indexes are cached per test session in a temporary folder, never in the home."""
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

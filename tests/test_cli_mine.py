@@ -11,10 +11,11 @@ from typer.testing import CliRunner, Result
 from drafter.bank import KINDS, read_kind
 from drafter.cli import app
 from drafter.lexicon import LEXICON_FILE
+from drafter.themes import THEMES_FILE
 
 from .conftest import ROOT
 
-BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE])
+BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE, THEMES_FILE])
 
 
 @pytest.fixture

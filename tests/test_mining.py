@@ -18,11 +18,12 @@ from drafter.mining import MineReport, merge, mine
 from drafter.patterns import Skeleton, Slot, fill, skeleton
 from drafter.quotations import find_quotations
 from drafter.setphrases import four_char_runs, series
+from drafter.themes import THEMES_FILE
 
 from .conftest import ROOT, all_strings
 
 BANK_DIR = ROOT / "phrasebank"
-BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE])
+BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE, THEMES_FILE])
 
 
 @pytest.fixture(scope="module")

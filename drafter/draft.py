@@ -1,0 +1,184 @@
+"""What a draft is: the request that asks for it, the outline it gives, and its JSON shape.
+
+The JSON (``Draft.to_dict``) is a documented interface; an earlier draft read back with
+``read_avoid`` keeps its material out of a new one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, UsageError
+from .normalize import fold_normalized
+
+OCCASIONS = ("研讨发言", "座谈发言", "交流发言", "讲话")
+DETAILS = ("outline", "full")
+POINTS_RANGE = (2, 5)
+
+
+@dataclass(frozen=True)
+class Avoid:
+    """Material an earlier draft used: entry ids and folded texts."""
+
+    ids: frozenset[str] = frozenset()
+    texts: frozenset[str] = frozenset()
+
+    def __or__(self, other: Avoid) -> Avoid:
+        return Avoid(self.ids | other.ids, self.texts | other.texts)
+
+    def blocks(self, entry_id: str | None, text: str) -> bool:
+        return (entry_id is not None and entry_id in self.ids) or fold_normalized(
+            text
+        ) in self.texts
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    theme: str
+    parts: int = 3
+    points: int = 3
+    occasion: str = "研讨发言"
+    seed: int | None = None
+    detail: str = "outline"
+    avoid: Avoid = Avoid()
+
+    def check(self) -> None:
+        """Refuse out-of-range options with a message that says what is allowed."""
+        if not self.theme.strip():
+            raise UsageError("主题不能为空")
+        if self.parts not in (3, 4):
+            raise UsageError(f"部分数只能是 3 或 4，而不是 {self.parts}")
+        low, high = POINTS_RANGE
+        if not low <= self.points <= high:
+            raise UsageError(f"每部分要点数应在 {low}–{high} 之间，而不是 {self.points}")
+        if self.detail not in DETAILS:
+            raise UsageError(f"详略只能是 {' 或 '.join(DETAILS)}，而不是 {self.detail}")
+        if self.seed is not None and self.seed < 0:
+            raise UsageError("种子应为非负整数")
+
+
+@dataclass
+class DraftPoint:
+    lead: str
+    body: str | None
+    source: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lead": self.lead, "body": self.body, "source": self.source}
+
+
+@dataclass
+class DraftPart:
+    number: int
+    heading: str
+    dimension: str
+    lead: str
+    points: list[DraftPoint]
+    source: dict[str, Any]
+    lead_source: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "heading": self.heading,
+            "dimension": self.dimension,
+            "lead": self.lead,
+            "points": [p.to_dict() for p in self.points],
+            "source": self.source,
+            "lead_source": self.lead_source,
+        }
+
+
+@dataclass
+class Draft:
+    title: str
+    theme: str
+    occasion: str
+    seed: int
+    opening: str
+    parts: list[DraftPart]
+    closing: str
+    bank_version: str
+    detail: str = "outline"
+    dimensions: list[str] = field(default_factory=list)
+    theme_known: bool = True
+    pattern: str = ""  # the heading skeleton all headings share, e.g. "…，…担当的“…”"
+    notes: list[str] = field(default_factory=list)
+    title_source: dict[str, Any] | None = None
+    opening_source: dict[str, Any] | None = None
+    closing_source: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (see the README)."""
+        return {
+            "title": self.title,
+            "theme": self.theme,
+            "occasion": self.occasion,
+            "seed": self.seed,
+            "opening": self.opening,
+            "parts": [p.to_dict() for p in self.parts],
+            "closing": self.closing,
+            "bank_version": self.bank_version,
+            "detail": self.detail,
+            "dimensions": list(self.dimensions),
+            "theme_known": self.theme_known,
+            "pattern": self.pattern,
+            "notes": list(self.notes),
+            "title_source": self.title_source,
+            "opening_source": self.opening_source,
+            "closing_source": self.closing_source,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _ids(value: Any) -> set[str]:
+    """Every entry id inside the source records of a draft's JSON."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "id" and isinstance(item, str):
+                found.add(item)
+            else:
+                found |= _ids(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _ids(item)
+    return found
+
+
+def avoid_from_dict(data: Any, path: Path) -> Avoid:
+    if not isinstance(data, dict) or not isinstance(data.get("parts"), list):
+        raise InputError("不是 drafter 生成的 JSON 草稿（缺少 parts 列表）", path=path)
+    texts: set[str] = set()
+    for part in data["parts"]:
+        if not isinstance(part, dict):
+            raise InputError("parts 里的每一项都应为对象", path=path)
+        for key in ("heading", "lead"):
+            if isinstance(part.get(key), str):
+                texts.add(fold_normalized(part[key]))
+        for point in part.get("points") or []:
+            if isinstance(point, dict) and isinstance(point.get("lead"), str):
+                texts.add(fold_normalized(point["lead"]))
+    return Avoid(frozenset(_ids(data)), frozenset(t for t in texts if t))
+
+
+def read_avoid(path: Path) -> Avoid:
+    """The material of an earlier draft saved with ``--format json``."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError("文件不存在", path=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("无法读取文件（应为 UTF-8 编码的 JSON）", path=path) from exc
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"JSON 格式错误：{exc.msg}", path=path, line=exc.lineno, column=exc.colno
+        ) from exc
+    return avoid_from_dict(data, path)

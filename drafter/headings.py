@@ -1,0 +1,269 @@
+"""Parallel headings: one mined skeleton, filled for each part with material of its dimension.
+
+A skeleton ("…，…担当的“…”") is cut into clause units at its clause marks. A unit that is a
+whole clause and nothing else ("…") can take any bank clause of the same length and position;
+a unit with fixed text in it ("…担当的“…”") keeps the words one source heading put there
+together, since they were chosen to go with each other. Every heading of a draft uses the same
+skeleton and the same length in every slot, so the headings stay 对仗.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .draft import Avoid
+from .index import BankIndex, Rec, clause_position
+
+_CLAUSE_MARKS = "，；：、"
+_PER_UNIT = 8  # options tried per unit and part: enough variety, bounded work
+_CLASH = 100.0
+
+
+class PatternShapeError(ValueError):
+    """A heading pattern whose pieces and slots do not fit together."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    slots: tuple[int, ...]
+    free: bool  # the unit is a whole clause made of one slot
+    position: str
+
+
+@dataclass(frozen=True)
+class Option:
+    texts: tuple[str, ...]  # one per slot of the unit
+    dim: str
+    heading: str  # id of the bank heading the words come from
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    dim: str
+    options: tuple[Option, ...]  # one per unit
+    verbatim: str | None  # id of the bank heading when the text is exactly one
+
+    def source(self, plan: Plan) -> dict[str, Any]:
+        if self.verbatim is not None:
+            return plan.sources[self.verbatim]
+        return {
+            **plan.pattern.source(),
+            "fillers": [{"id": o.heading, "text": "".join(o.texts)} for o in self.options],
+        }
+
+
+def parse_pattern(info: dict[str, Any]) -> tuple[list[str | int], dict[int, list[dict[str, Any]]]]:
+    """Pieces (fixed text or slot number) and fillers per slot, checked for shape."""
+    pieces: list[str | int] = []
+    for piece in info.get("pieces") or []:
+        if isinstance(piece, str):
+            pieces.append(piece)
+        elif isinstance(piece, dict) and isinstance(piece.get("slot"), int):
+            pieces.append(piece["slot"])
+        else:
+            raise PatternShapeError("pieces 的每一项应为文字或 {slot: 序号}")
+    fillers: dict[int, list[dict[str, Any]]] = {}
+    for slot in info.get("slots") or []:
+        if not isinstance(slot, dict) or not isinstance(slot.get("slot"), int):
+            raise PatternShapeError("slots 的每一项应为带 slot 序号的映射")
+        items = slot.get("fillers") or []
+        if not isinstance(items, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("text"), str) for f in items
+        ):
+            raise PatternShapeError(f"第 {slot['slot']} 个填空的 fillers 应为带 text 的映射列表")
+        fillers[slot["slot"]] = items
+    used = [p for p in pieces if isinstance(p, int)]
+    if not used or sorted(used) != sorted(fillers):
+        raise PatternShapeError("pieces 里的填空与 slots 不一致")
+    return pieces, fillers
+
+
+def _units(pieces: list[str | int]) -> list[tuple[list[int], bool]]:
+    units: list[tuple[list[int], bool]] = []
+    slots: list[int] = []
+    fixed = False
+    for piece in pieces:
+        if isinstance(piece, int):
+            slots.append(piece)
+            continue
+        for char in piece:
+            if char in _CLAUSE_MARKS:
+                units.append((slots, fixed))
+                slots, fixed = [], False
+            else:
+                fixed = True
+    units.append((slots, fixed))
+    return [(s, fixed) for s, fixed in units if s]
+
+
+@dataclass
+class Plan:
+    """One skeleton with the options each of its units offers, at one length per slot."""
+
+    pattern: Rec
+    pieces: list[str | int]
+    units: list[Unit]
+    options: list[list[Option]]  # per unit
+    sources: dict[str, dict[str, Any]]  # bank heading id -> its source record
+    verbatim: dict[str, str]  # heading text -> bank heading id
+
+    @property
+    def display(self) -> str:
+        return "".join(p if isinstance(p, str) else "…" for p in self.pieces)
+
+    def serves(self, dim: str) -> bool:
+        return all(any(o.dim == dim for o in opts) for opts in self.options)
+
+    def text(self, options: tuple[Option, ...]) -> str:
+        by_slot: dict[int, str] = {}
+        for unit, option in zip(self.units, options, strict=True):
+            by_slot.update(zip(unit.slots, option.texts, strict=True))
+        return "".join(p if isinstance(p, str) else by_slot[p] for p in self.pieces)
+
+    def candidates(
+        self, dim: str, taken: list[Heading], avoid: Avoid, rng: random.Random
+    ) -> list[tuple[float, Heading]]:
+        """Headings for a part of ``dim`` beside those already ``taken``, best first."""
+        per_unit = []
+        for opts in self.options:
+            mine = [o for o in opts if o.dim == dim]
+            rng.shuffle(mine)
+            per_unit.append(mine[:_PER_UNIT])
+        used_texts = {h.text for h in taken}
+        out: list[tuple[float, Heading]] = []
+        for combo in itertools.product(*per_unit):
+            text = self.text(combo)
+            verbatim = self.verbatim.get(text)
+            if text in used_texts or avoid.blocks(verbatim, text):
+                continue
+            score = self._score(combo, taken) + rng.random()
+            if score > -_CLASH:
+                out.append((score, Heading(text, dim, combo, verbatim)))
+        out.sort(key=lambda pair: -pair[0])
+        return out
+
+    def _score(self, combo: tuple[Option, ...], taken: list[Heading]) -> float:
+        score = 0.0
+        for u, option in enumerate(combo):
+            for other in taken:
+                if other.options[u].texts == option.texts:
+                    return -2 * _CLASH  # the same words twice in one draft
+                if other.options[u].texts[0][:2] == option.texts[0][:2]:
+                    score -= 3  # parallel headings should not start with the same verb
+        words = [{t[i : i + 2] for t in o.texts for i in range(len(t) - 1)} for o in combo]
+        for a, b in itertools.combinations(words, 2):
+            if a & b:
+                score -= 4  # "筑牢…，筑牢…": a heading repeating itself
+        if len({o.heading for o in combo}) == 1:
+            score += 1.5  # one source heading's words, tried together
+        return score
+
+
+def _clause_table(index: BankIndex) -> dict[tuple[int, str], list[Option]]:
+    table: dict[tuple[int, str], list[Option]] = {}
+    for c in index.clauses:
+        table.setdefault((len(c.text), c.position), []).append(Option((c.text,), c.dim, c.heading))
+    return table
+
+
+def _plans_of(
+    rec: Rec, table: dict[tuple[int, str], list[Option]], shared: tuple[dict[str, Any], ...]
+) -> list[Plan]:
+    pieces, fillers = parse_pattern(rec.info)
+    unit_specs = _units(pieces)
+    units = [
+        Unit(tuple(slots), not fixed and len(slots) == 1, clause_position(i, len(unit_specs)))
+        for i, (slots, fixed) in enumerate(unit_specs)
+    ]
+    per_unit: list[list[Option]] = []
+    for unit in units:
+        siblings: dict[str, dict[int, dict[str, Any]]] = {}
+        for slot in unit.slots:
+            for item in fillers[slot]:
+                siblings.setdefault(str(item.get("heading")), {})[slot] = item
+        per_unit.append(
+            [
+                Option(
+                    tuple(f[s]["text"] for s in unit.slots),
+                    str(f[unit.slots[0]].get("dimension") or ""),
+                    hid,
+                )
+                for hid, f in siblings.items()
+                if all(s in f for s in unit.slots)
+            ]
+        )
+    out = []
+    for lengths in _length_profiles(per_unit):
+        options = []
+        for unit, opts, want in zip(units, per_unit, lengths, strict=True):
+            kept = [o for o in opts if tuple(map(len, o.texts)) == want]
+            if unit.free:
+                seen = {o.texts for o in kept}
+                lead = unit.position in ("first", "only")
+                for position in ("first", "only") if lead else (unit.position,):
+                    kept += [o for o in table.get((want[0], position), []) if o.texts not in seen]
+            options.append(kept)
+        out.append(Plan(rec, pieces, units, options, shared[0], shared[1]))
+    return out
+
+
+def iter_plans(index: BankIndex, rng: random.Random) -> Iterator[Plan]:
+    """Every skeleton of the bank at each length profile, in a seeded order that favours
+    skeletons with shared fixed text; plans are built only as they are asked for."""
+    patterns = index.of("heading_pattern")
+    if not patterns:
+        return
+    headings = index.of("heading")
+    shared = ({h.id: h.source() for h in headings}, {h.text: h.id for h in headings})
+    table = _clause_table(index)
+
+    def key(rec: Rec) -> float:
+        # Shared fixed text makes headings visibly parallel; a lone slot only matches lengths.
+        weight = 4.0 if rec.info.get("anchored") else 2.0 if rec.text.count("…") > 1 else 0.5
+        return float(rng.random() ** (1.0 / weight))
+
+    for rec in sorted(patterns, key=key, reverse=True):
+        yield from _plans_of(rec, table, shared)
+
+
+def _length_profiles(per_unit: list[list[Option]]) -> list[tuple[tuple[int, ...], ...]]:
+    """Slot lengths the siblings agree on, unit by unit, most common first."""
+    choices = []
+    for opts in per_unit:
+        counts: dict[tuple[int, ...], int] = {}
+        for o in opts:
+            key = tuple(map(len, o.texts))
+            counts[key] = counts.get(key, 0) + 1
+        choices.append(sorted(counts, key=lambda k: (-counts[k], k))[:2])
+    return list(itertools.islice(itertools.product(*choices), 4))
+
+
+def fill_plan(
+    plan: Plan, dims: list[str], avoid: Avoid, rng: random.Random, tries: int = 6
+) -> list[Heading] | None:
+    """One heading per dimension, all from ``plan``; None when it cannot serve them all."""
+    if not all(plan.serves(d) for d in dims):
+        return None
+    best: tuple[float, list[Heading]] | None = None
+    for _ in range(tries):
+        chosen: list[Heading] = []
+        total = 0.0
+        for dim in dims:
+            ranked = plan.candidates(dim, chosen, avoid, rng)
+            if not ranked:
+                break
+            # Mostly the best, sometimes the runner-up: different seeds should differ.
+            score, heading = ranked[1] if len(ranked) > 1 and rng.random() < 0.3 else ranked[0]
+            chosen.append(heading)
+            total += score
+        else:
+            if best is None or total > best[0]:
+                best = (total, chosen)
+            if total >= 0:
+                break
+    return best[1] if best else None

@@ -1,0 +1,211 @@
+"""Rendering drafts: the one Jinja environment, the built-in and user templates, JSON.
+
+Templates see the draft as data (``draft``: the JSON shape) and a few filters; text from the bank,
+a brief or a theme is only ever a value, so ``{{ 7*7 }}`` inside it prints as it is.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .draft import Draft
+from .errors import TemplateError, UsageError
+from .workspace import bundled
+
+FORMATS = ("md", "txt", "json")
+SUFFIX = ".j2"
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(value: int) -> str:
+    """一 … 九十九, as part and point numbers are written."""
+    if not 0 < value < 100:
+        return str(value)
+    tens, ones = divmod(value, 10)
+    if tens == 0:
+        return _DIGITS[ones]
+    return f"{'' if tens == 1 else _DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+
+
+def describe_source(source: Any) -> str:
+    """A source record in words: file, document, part."""
+    if not isinstance(source, dict):
+        return "—"
+    kind = source.get("kind")
+    if kind == "user":
+        return "作者编辑"
+    if kind == "theme":
+        return f"主题表 {source.get('file') or 'themes.yaml'}"
+    where = str(source.get("file") or "")
+    if source.get("document"):
+        where += f"《{source['document']}》"
+    if source.get("part"):
+        where += f"第{chinese_number(int(source['part']))}部分"
+    if kind == "heading_pattern":
+        where = f"句式 {source.get('id')}，{where}"
+    return where or str(source.get("id") or "—")
+
+
+def draft_sources(draft: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every line of a draft with its source, in reading order."""
+    yield "开头", draft.get("opening_source")
+    for part in draft["parts"]:
+        n = chinese_number(part["number"])
+        yield f"{n}、标题", part["source"]
+        yield f"{n}、引言", part.get("lead_source")
+        for i, point in enumerate(part["points"], start=1):
+            yield f"{n}（{chinese_number(i)}）", point["source"]
+    yield "结尾", draft.get("closing_source")
+
+
+def template_dirs(root: Path | None) -> list[Path]:
+    """User template folders first (the workspace's ``templates/``), then the built-in one."""
+    builtin = bundled("templates")
+    own = (root or Path.cwd()) / "templates"
+    dirs = [own] if own.is_dir() and own.resolve() != builtin.resolve() else []
+    return [*dirs, builtin]
+
+
+def environment(user_dirs: list[Path]) -> jinja2.Environment:
+    """The one Jinja environment: strict about undefined names, user folders before built-ins.
+
+    Built-in templates stay reachable as ``builtin/NAME`` so a user template of the same name
+    can ``{% extends "builtin/md.j2" %}``.
+    """
+    builtin = str(bundled("templates"))
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(d) for d in user_dirs]),
+            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cn"] = chinese_number
+    env.filters["src"] = describe_source
+    env.filters["sources"] = lambda d: list(draft_sources(d))
+    return env
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    path: Path
+    builtin: bool
+    description: str
+    overridden: bool = False
+
+
+def _description(path: Path) -> str:
+    try:
+        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+    if first.startswith("{#"):
+        text = first.strip("{#-} ").removeprefix("说明：")
+        return text.strip()
+    return ""
+
+
+def list_templates(root: Path | None) -> list[TemplateInfo]:
+    """Every template by name; a user template hides the built-in one of the same name."""
+    builtin = bundled("templates").resolve()
+    seen: dict[str, TemplateInfo] = {}
+    out: list[TemplateInfo] = []
+    for folder in template_dirs(root):
+        for path in sorted(folder.glob(f"*{SUFFIX}")):
+            name = path.name.removesuffix(SUFFIX)
+            is_builtin = folder.resolve() == builtin
+            info = TemplateInfo(name, path, is_builtin, _description(path), name in seen)
+            seen.setdefault(name, info)
+            out.append(info)
+    return out
+
+
+def _resolve(
+    env: jinja2.Environment, template: str, dirs: list[Path]
+) -> tuple[jinja2.Template, list[Path]]:
+    path = Path(template)
+    if path.suffix and (path.is_file() or "/" in template or "\\" in template):
+        if not path.is_file():
+            raise TemplateError("模板文件不存在", path=path)
+        dirs = [path.resolve().parent, *dirs]
+        env = environment(dirs)
+        return _load(env, path.name), dirs
+    name = template if template.endswith(SUFFIX) else template + SUFFIX
+    return _load(env, name), dirs
+
+
+def _load(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateNotFound as exc:
+        known = sorted(
+            {p.name.removesuffix(SUFFIX) for d in _dirs(env) for p in d.glob(f"*{SUFFIX}")}
+        )
+        raise TemplateError(
+            f"找不到模板“{exc.name}”；可用的模板：{'、'.join(known) or '（无）'}"
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"模板语法错误：{exc.message}", path=exc.filename or exc.name or name, line=exc.lineno
+        ) from None
+
+
+def _dirs(env: jinja2.Environment) -> list[Path]:
+    loader = env.loader
+    assert isinstance(loader, jinja2.ChoiceLoader)
+    first = loader.loaders[0]
+    assert isinstance(first, jinja2.FileSystemLoader)
+    return [Path(p) for p in first.searchpath] + [bundled("templates")]
+
+
+def _template_line(exc: BaseException, template: jinja2.Template) -> tuple[str, int | None]:
+    """The template file and line a rendering error happened at (Jinja maps its frames)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(SUFFIX) or frame.filename == template.filename:
+            return frame.filename, frame.lineno
+    return template.filename or template.name or "?", None
+
+
+def render(
+    draft: Draft,
+    fmt: str = "md",
+    *,
+    template: str | None = None,
+    root: Path | None = None,
+    show_sources: bool = False,
+) -> str:
+    """The draft as text: JSON, or a template (by name or path) filled with it."""
+    if template is None and fmt == "json":
+        return draft.to_json()
+    if template is None and fmt not in FORMATS:
+        raise UsageError(f"未知的格式“{fmt}”，可选：{'、'.join(FORMATS)}")
+    dirs = template_dirs(root)
+    env = environment(dirs)
+    tpl, _ = _resolve(env, template or fmt, dirs)
+    try:
+        return tpl.render(draft=draft.to_dict(), show_sources=show_sources)
+    except jinja2.UndefinedError as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(
+            f"模板引用了不存在的内容：{exc.message}", path=where, line=line
+        ) from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(f"模板出错：{exc.message}", path=where, line=line) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(f"模板出错：{exc}", path=where, line=line) from None
