@@ -18,7 +18,7 @@ from .errors import DraftError
 from .headings import Heading, Plan, fill_plan, iter_plans
 from .index import BankIndex, Rec, fold_key, load_index
 from .lexicon import OTHER
-from .normalize import polish
+from .normalize import polish, simplify_input
 from .sentences import split_sentences, strip_end
 from .themes import Theme, fill
 
@@ -123,7 +123,7 @@ class Composer:
         )
         self.rng = random.Random(self.seed)
         self.occasion = index.themes.occasion(request.occasion)
-        theme_text = polish(" ".join(request.theme.split()))
+        theme_text = polish(simplify_input(" ".join(request.theme.split())))
         self.steer = resolve_theme(index, theme_text, request.parts)
         self.plan: Plan | None = None
         self.headings: list[Heading | None] = []

@@ -27,9 +27,9 @@ def error(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    from rich.markup import escape
+    import typer  # not Rich: warnings come on the drafting path, where start-up time counts
 
-    _console(stderr=True).print(f"[yellow]{escape(message)}[/]")
+    typer.secho(message, fg="yellow", err=True)
 
 
 def _clip(text: str | None, width: int = 60) -> str:
@@ -89,9 +89,9 @@ def print_mine_report(report: MineReport) -> None:
 
 def note(message: str) -> None:
     """A plain remark on stderr (seed used, file written …), kept out of the draft on stdout."""
-    from rich.markup import escape
+    import typer
 
-    _console(stderr=True).print(f"[dim]{escape(message)}[/]")
+    typer.echo(message, err=True)
 
 
 def print_themes(statuses: list[ThemeStatus]) -> None:

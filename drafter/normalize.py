@@ -119,18 +119,23 @@ def fold_normalized(text: str) -> str:
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _WIDE_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-# Half-width punctuation that touches a Chinese character (or a Chinese mark) is Chinese
-# punctuation typed on the wrong keyboard; "1,000" or "A:B" stay as they are.
-_NEAR_CJK = re.compile(
-    rf"(?<=[{_CJK}“”‘’。，；：！？、）》])\s*([,;:?!])\s*|\s*([,;:?!])\s*(?=[{_CJK}“‘（《])"
-)
-_PAREN = re.compile(rf"\((?=[{_CJK}])([^()]*)\)|\(([^()]*)\)(?<=[{_CJK}]\))")
-_FULL_STOP = re.compile(rf"(?<=[{_CJK}”’）])\.(?!\d)")
-_CJK_GAP = re.compile(
-    rf"(?<=[{_CJK}，。；：！？、“”（）《》])\s+(?=[{_CJK}，。；：！？、“”（）《》])"
-)
-# Some sites print a placeholder letter for the leader's name: "A总书记", "A新时代中国特色…".
-_NAME_PLACEHOLDER = re.compile(r"(?<![A-Za-z])[A-Z](?=总书记|新时代中国特色社会主义思想)")
+
+
+@lru_cache(maxsize=1)
+def _polish_patterns() -> tuple[re.Pattern[str], ...]:
+    """Compiled on first use: drafting from a cached index need not pay for them."""
+    return (
+        # Some sites print a placeholder letter for the leader's name: "A总书记", "A新时代中国特色…".
+        re.compile(r"(?<![A-Za-z])[A-Z](?=总书记|新时代中国特色社会主义思想)"),
+        re.compile(rf"\((?=[{_CJK}])([^()]*)\)|\(([^()]*)\)(?<=[{_CJK}]\))"),
+        # Half-width punctuation that touches a Chinese character (or a Chinese mark) is Chinese
+        # punctuation typed on the wrong keyboard; "1,000" or "A:B" stay as they are.
+        re.compile(
+            rf"(?<=[{_CJK}“”‘’。，；：！？、）》])\s*([,;:?!])\s*|\s*([,;:?!])\s*(?=[{_CJK}“‘（《])"
+        ),
+        re.compile(rf"(?<=[{_CJK}”’）])\.(?!\d)"),
+        re.compile(rf"(?<=[{_CJK}，。；：！？、“”（）《》])\s+(?=[{_CJK}，。；：！？、“”（）《》])"),
+    )
 
 
 def _curly_quotes(text: str) -> str:
@@ -149,10 +154,21 @@ def polish(text: str) -> str:
     """Text fit to print in a draft: full-width Chinese punctuation, no stray blanks or letters."""
     if not text:
         return text
-    text = _NAME_PLACEHOLDER.sub("习近平", text)
-    text = _PAREN.sub(lambda m: f"（{m.group(1) or m.group(2) or ''}）", text)
-    text = _NEAR_CJK.sub(lambda m: _WIDE_PUNCT[m.group(1) or m.group(2)], text)
-    text = _FULL_STOP.sub("。", text)
+    name, paren, near_cjk, full_stop, cjk_gap = _polish_patterns()
+    text = name.sub("习近平", text)
+    text = paren.sub(lambda m: f"（{m.group(1) or m.group(2) or ''}）", text)
+    text = near_cjk.sub(lambda m: _WIDE_PUNCT[m.group(1) or m.group(2)], text)
+    text = full_stop.sub("。", text)
     if '"' in text:
         text = _curly_quotes(text)
-    return _CJK_GAP.sub("", text.strip())
+    return cjk_gap.sub("", text.strip())
+
+
+def simplify_input(text: str) -> str:
+    """Typed input to simplified script; text GB2312 can encode is simplified already, which
+    spares loading OpenCC's dictionaries on every command."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return to_simplified(text)
+    return text

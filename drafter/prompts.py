@@ -19,7 +19,7 @@ class RichAsker:
     def __init__(self, console: Console | None = None, scripted: bool = False) -> None:
         from rich.console import Console
 
-        self.console = console or Console(highlight=False, soft_wrap=True)
+        self.console = console or Console(highlight=False)
         self.scripted = scripted
 
     def ask(self, question: str, default: str | None = None) -> str:

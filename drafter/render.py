@@ -87,6 +87,7 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
     )
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -97,6 +98,20 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
     env.filters["src"] = describe_source
     env.filters["sources"] = lambda d: list(draft_sources(d))
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept beside the bank index cache (Jinja checks the source's mtime)."""
+    from .index import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "templates"))
 
 
 @dataclass(frozen=True)

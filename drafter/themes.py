@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BankError, UsageError
-from .normalize import fold
+from .normalize import fold_normalized, simplify_input
 from .yamlio import load_yaml
 
 THEMES_FILE = "themes.yaml"
@@ -50,9 +50,9 @@ class ThemeBook:
 
     def find(self, text: str) -> Theme | None:
         """The theme named (or aliased) by ``text``, comparing folded forms."""
-        key = fold(text)
+        key = _key(text)
         for theme in self.themes:
-            if key in {fold(n) for n in (theme.name, *theme.aliases)}:
+            if key in {_key(n) for n in (theme.name, *theme.aliases)}:
                 return theme
         return None
 
@@ -62,6 +62,10 @@ class ThemeBook:
                 return occasion
         choices = "、".join(o.name for o in self.occasions)
         raise UsageError(f"未知的场合“{name}”，可选：{choices}")
+
+
+def _key(name: str) -> str:
+    return fold_normalized(simplify_input(name))
 
 
 def fill(pattern: str, values: dict[str, str]) -> str:
@@ -161,7 +165,7 @@ def parse_themes(data: Any, path: Path, dimension_names: set[str] | None = None)
         )
         or ("关于{主题}的{场合}",),
     )
-    names = [fold(n) for t in book.themes for n in (t.name, *t.aliases)]
+    names = [_key(n) for t in book.themes for n in (t.name, *t.aliases)]
     if len(names) != len(set(names)):
         raise BankError("主题名称或别名有重复", path=path)
     return book
