@@ -231,7 +231,7 @@ class Composer:
             raise DraftError(f"素材库里没有可用的分部引言（维度：{dim}）")
         lead = leads[0]
         n = self.request.points
-        extra = [r for key in related for r in self._points_of_heading(key)]
+        extra = [r for key in sorted(related) for r in self._points_of_heading(key)]
         recs = self._pick("point", dim, n, blocked, related, extra)
         if len(recs) < n:
             raise DraftError(

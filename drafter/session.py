@@ -53,13 +53,20 @@ def _choice(asker: Asker, question: str, options: list[str], default: int = 1) -
 def _setup(index: BankIndex, asker: Asker, seed: int | None) -> DraftRequest:
     themes = [t.name for t in index.themes.themes]
     asker.say("可选主题：" + "；".join(f"{i}. {n}" for i, n in enumerate(themes, start=1)))
-    answer = asker.ask("主题（输入序号，或直接输入新的主题）", "1" if themes else None).strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(themes):
-        theme = themes[int(answer) - 1]
-    elif answer:
-        theme = answer
-    else:
-        raise UsageError("主题不能为空")
+    while True:
+        answer = asker.ask("主题（输入序号，或直接输入新的主题）", "1" if themes else None).strip()
+        if answer.isdigit():
+            if 1 <= int(answer) <= len(themes):
+                theme = themes[int(answer) - 1]
+                break
+            asker.say(
+                f"没有第 {answer} 个主题；请输入 1–{len(themes)} 之间的序号，或输入主题文字。"
+            )
+        elif answer:
+            theme = answer
+            break
+        else:
+            raise UsageError("主题不能为空")
     parts = 0
     while parts not in (3, 4):
         raw = asker.ask("分几部分（3 或 4）", "3").strip()
@@ -131,7 +138,12 @@ def _save(draft: Draft, asker: Asker, root: Path | None) -> Saved:
             continue
         if path.exists() and asker.ask("文件已存在，覆盖吗？（y/n）", "n").strip().lower() != "y":
             continue
-        write_atomic(path, text)
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            # The writer keeps the draft: say why this path failed and ask for another one.
+            asker.say(f"无法写入 {path}（{exc.strerror or exc}），请换一个路径。")
+            continue
         return Saved(draft, path, fmt)
 
 
