@@ -138,7 +138,7 @@ class Composer:
             if self.steer.fixed:
                 dims = list(self.steer.preferred[:n])
             else:
-                dims = [d for d in self.steer.preferred if d != OTHER and plan.serves(d)][:n]
+                dims = [d for d in self.steer.preferred if d != OTHER and plan.serves(d, avoid)][:n]
             if len(dims) < n:
                 continue
             headings = fill_plan(plan, dims, avoid, self.rng)
@@ -154,9 +154,13 @@ class Composer:
             _, _, plan, dims, headings = min(found, key=lambda f: (f[0], f[1]))
             return plan, dims, headings
         wanted = "、".join(self.steer.preferred[:n]) if self.steer.fixed else f"{n} 个维度"
+        hints = ["减少部分数（--parts 3）"] if n > 3 else []
+        if avoid.ids or avoid.texts:
+            hints.append("少用几个 --avoid 文件（它们排除的标题用词也不再使用）")
+        hints += ["在 themes.yaml 中调整维度", "用 drafter mine 补充语料"]
         raise DraftError(
             f"素材库不足以为主题“{self.steer.text}”生成 {n} 个对仗的分部标题（需要：{wanted}）。"
-            "可以减少部分数（--parts 3）、在 themes.yaml 中调整维度，或用 drafter mine 补充语料。"
+            f"可以{'、'.join(hints)}。"
         )
 
     # ── material ─────────────────────────────────────────────────────────────────────────

@@ -161,7 +161,10 @@ def avoid_from_dict(data: Any, path: Path) -> Avoid:
         for key in ("heading", "lead"):
             if isinstance(part.get(key), str):
                 texts.add(fold_normalized(part[key]))
-        for point in part.get("points") or []:
+        points = part.get("points") or []
+        if not isinstance(points, list):
+            raise InputError("parts 里的 points 应为列表", path=path)
+        for point in points:
             if isinstance(point, dict) and isinstance(point.get("lead"), str):
                 texts.add(fold_normalized(point["lead"]))
     return Avoid(frozenset(_ids(data)), frozenset(t for t in texts if t))

@@ -116,8 +116,11 @@ class Plan:
     def display(self) -> str:
         return "".join(p if isinstance(p, str) else "…" for p in self.pieces)
 
-    def serves(self, dim: str) -> bool:
-        return all(any(o.dim == dim for o in opts) for opts in self.options)
+    def serves(self, dim: str, avoid: Avoid | None = None) -> bool:
+        ids = avoid.ids if avoid else frozenset()
+        return all(
+            any(o.dim == dim and o.heading not in ids for o in opts) for opts in self.options
+        )
 
     def text(self, options: tuple[Option, ...]) -> str:
         by_slot: dict[int, str] = {}
@@ -131,7 +134,8 @@ class Plan:
         """Headings for a part of ``dim`` beside those already ``taken``, best first."""
         per_unit = []
         for opts in self.options:
-            mine = [o for o in opts if o.dim == dim]
+            # An earlier draft's headings (--avoid) lend none of their words either.
+            mine = [o for o in opts if o.dim == dim and o.heading not in avoid.ids]
             rng.shuffle(mine)
             per_unit.append(mine[:_PER_UNIT])
         used_texts = {h.text for h in taken}
@@ -247,7 +251,7 @@ def fill_plan(
     plan: Plan, dims: list[str], avoid: Avoid, rng: random.Random, tries: int = 6
 ) -> list[Heading] | None:
     """One heading per dimension, all from ``plan``; None when it cannot serve them all."""
-    if not all(plan.serves(d) for d in dims):
+    if not all(plan.serves(d, avoid) for d in dims):
         return None
     best: tuple[float, list[Heading]] | None = None
     for _ in range(tries):

@@ -148,10 +148,12 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     from .yamlio import load_yaml
 
     lexicon_path, themes_path = _config_paths(directory)
-    lexicon_data = _plain(load_yaml(lexicon_path))
-    lexicon = parse_lexicon(lexicon_data, lexicon_path)
-    themes_data = _plain(load_yaml(themes_path))
-    themes = parse_themes(themes_data, themes_path, set(lexicon.names))
+    # Checked as read (errors keep their line numbers); cached as plain data.
+    lexicon_raw = load_yaml(lexicon_path)
+    lexicon = parse_lexicon(lexicon_raw, lexicon_path)
+    themes_raw = load_yaml(themes_path)
+    themes = parse_themes(themes_raw, themes_path, set(lexicon.names))
+    lexicon_data, themes_data = _plain(lexicon_raw), _plain(themes_raw)
     bank = load_bank(directory)
     _check_patterns(directory, bank.entries["heading_pattern"])
     records = {kind: [_record(e) for e in bank.entries[kind] if not e.disabled] for kind in KINDS}
@@ -216,7 +218,11 @@ def cache_dir() -> Path | None:
 
 def _cache_key(directory: Path) -> str:
     stamp = hashlib.sha1(f"{_FORMAT}\0{__version__}\0{directory.resolve()}".encode())
-    for path in [*bank_files(directory), *_config_paths(directory)]:
+    # The code that shapes the index is part of the key too, so an edited checkout is not
+    # served an index built by older code.
+    here = Path(__file__).parent
+    code = [here / f"{m}.py" for m in ("index", "normalize", "lexicon", "themes", "bank")]
+    for path in [*bank_files(directory), *_config_paths(directory), *code]:
         try:
             st = path.stat()
             stamp.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())

@@ -127,7 +127,7 @@ def _polish_patterns() -> tuple[re.Pattern[str], ...]:
     return (
         # Some sites print a placeholder letter for the leader's name: "A总书记", "A新时代中国特色…".
         re.compile(r"(?<![A-Za-z])[A-Z](?=总书记|新时代中国特色社会主义思想)"),
-        re.compile(rf"\((?=[{_CJK}])([^()]*)\)|\(([^()]*)\)(?<=[{_CJK}]\))"),
+        re.compile(r"\(([^()]*)\)"),
         # Half-width punctuation that touches a Chinese character (or a Chinese mark) is Chinese
         # punctuation typed on the wrong keyboard; "1,000" or "A:B" stay as they are.
         re.compile(
@@ -138,6 +138,20 @@ def _polish_patterns() -> tuple[re.Pattern[str], ...]:
             rf"(?<=[{_CJK}，。；：！？、“”（）《》])\s+(?=[{_CJK}，。；：！？、“”（）《》])"
         ),
     )
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _widen_brackets(m: re.Match[str]) -> str:
+    """Brackets with Chinese inside or on either side are Chinese brackets: 关于(2024)的."""
+    text, inner = m.string, m.group(1)
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    if any(_is_cjk(c) for c in (before, after, inner[:1], inner[-1:]) if c):
+        return f"（{inner}）"
+    return m.group(0)
 
 
 def _curly_quotes(text: str) -> str:
@@ -158,7 +172,7 @@ def polish(text: str) -> str:
         return text
     name, paren, near_cjk, full_stop, cjk_gap = _polish_patterns()
     text = name.sub("习近平", text)
-    text = paren.sub(lambda m: f"（{m.group(1) or m.group(2) or ''}）", text)
+    text = paren.sub(_widen_brackets, text)
     text = near_cjk.sub(lambda m: _WIDE_PUNCT[m.group(1) or m.group(2)], text)
     text = full_stop.sub("。", text)
     if '"' in text:

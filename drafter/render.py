@@ -221,6 +221,6 @@ def render(
     except jinja2.TemplateError as exc:
         where, line = _template_line(exc, tpl)
         raise TemplateError(f"模板出错：{exc.message}", path=where, line=line) from None
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except Exception as exc:  # a template is user code: any failure there is its error
         where, line = _template_line(exc, tpl)
         raise TemplateError(f"模板出错：{exc}", path=where, line=line) from None
