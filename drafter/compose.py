@@ -66,7 +66,7 @@ def resolve_theme(index: BankIndex, text: str, parts: int) -> Steering:
     )
     if nearest is not None and words & _bigrams(" ".join((nearest.name, *nearest.keywords))):
         preferred += [d for ds in nearest.dimensions.values() for d in ds]
-    material = {d: len(index.by_dim.get("point", {}).get(d, [])) for d in order}
+    material = {d: index.count("point", d) for d in order}
     preferred += sorted(order, key=lambda d: (-material[d], order[d]))
     hits = [k for d in lexicon.dimensions for k in d.keywords if k in text]
     keywords = tuple(dict.fromkeys((*hits, *sorted(words))))
@@ -127,8 +127,7 @@ class Composer:
         self.steer = resolve_theme(index, theme_text, request.parts)
         self.plan: Plan | None = None
         self.headings: list[Heading | None] = []
-        self._heading_texts = {h.id: fold_key(h.text) for h in index.of("heading")}
-        self._by_heading: dict[str, list[Rec]] | None = None
+        self._alternatives: list[tuple[Heading, DraftPart]] = []
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
     def _choose_plan(self) -> tuple[Plan, list[str], list[Heading]]:
@@ -164,19 +163,14 @@ class Composer:
         )
 
     # ── material ─────────────────────────────────────────────────────────────────────────
-    def _points_of_heading(self, heading_text: str) -> list[Rec]:
-        if self._by_heading is None:
-            self._by_heading = {}
-            for rec in self.index.of("point"):
-                key = fold_key(str(rec.info.get("heading") or ""))
-                self._by_heading.setdefault(key, []).append(rec)
-        return self._by_heading.get(fold_key(heading_text), [])
-
     def _sources_of(self, heading: Heading | None, text: str) -> set[str]:
         """Folded texts of the bank headings a part heading was made from."""
         keys = {fold_key(text)}
         if heading is not None:
-            keys |= {self._heading_texts.get(o.heading, "") for o in heading.options}
+            for option in heading.options:
+                rec = self.index.heading(option.heading)
+                if rec is not None:
+                    keys.add(rec.key)
         return keys
 
     def _pick(
@@ -190,7 +184,6 @@ class Composer:
         text_of: Any = None,
     ) -> list[Rec]:
         """The ``count`` best unblocked entries of ``kind`` for ``dim``, others as a fallback."""
-        text_of = text_of or (lambda r: r.text)
         pool = self.index.of(kind, dim)
         if len(pool) > _SAMPLE:
             pool = self.rng.sample(pool, _SAMPLE)
@@ -206,13 +199,13 @@ class Composer:
                     pool = self.rng.sample(pool, _SAMPLE)
             scored = []
             for rec in pool:
-                text = text_of(rec)
-                key = fold_key(text)
+                text = text_of(rec) if text_of else rec.text
+                key = fold_key(text) if text_of else rec.key
                 if key in seen or blocked.blocks(rec.id, text):
                     continue
                 score = 2.0 * (rec.dims[0] == dim) + 1.0 * (dim in rec.dims)
                 score += 4.0 * (fold_key(str(rec.info.get("heading") or "")) in related)
-                body = f"{rec.text}{rec.info.get('body') or ''}"
+                body = f"{rec.text}{rec.info.get('gist') or ''}"
                 score += 0.7 * min(3, _hits(body, self.steer.keywords))
                 scored.append((score + 1.5 * self.rng.random(), rec, key))
             scored.sort(key=lambda s: -s[0])
@@ -235,7 +228,7 @@ class Composer:
             raise DraftError(f"素材库里没有可用的分部引言（维度：{dim}）")
         lead = leads[0]
         n = self.request.points
-        extra = [r for key in sorted(related) for r in self._points_of_heading(key)]
+        extra = [r for key in sorted(related) for r in self.index.points_of_heading(key)]
         recs = self._pick("point", dim, n, blocked, related, extra)
         if len(recs) < n:
             raise DraftError(
@@ -246,9 +239,7 @@ class Composer:
         points = [
             DraftPoint(
                 strip_end(r.text),
-                fit_body(str(r.info.get("body") or ""), self.steer.keywords) or None
-                if full
-                else None,
+                fit_body(self.index.body(r.id), self.steer.keywords) or None if full else None,
                 r.source(),
             )
             for r in recs

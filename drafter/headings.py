@@ -19,6 +19,7 @@ from .draft import Avoid
 from .index import BankIndex, Rec, clause_position
 
 _CLAUSE_MARKS = "，；：、"
+NOTHING = Avoid()
 _PER_UNIT = 8  # options tried per unit and part: enough variety, bounded work
 _CLASH = 100.0
 
@@ -49,8 +50,9 @@ class Heading:
     verbatim: str | None  # id of the bank heading when the text is exactly one
 
     def source(self, plan: Plan) -> dict[str, Any]:
-        if self.verbatim is not None:
-            return plan.sources[self.verbatim]
+        rec = plan.index.heading(self.verbatim) if self.verbatim is not None else None
+        if rec is not None:
+            return rec.source()
         return {
             **plan.pattern.source(),
             "fillers": [{"id": o.heading, "text": "".join(o.texts)} for o in self.options],
@@ -105,22 +107,39 @@ def _units(pieces: list[str | int]) -> list[tuple[list[int], bool]]:
 class Plan:
     """One skeleton with the options each of its units offers, at one length per slot."""
 
+    index: BankIndex
     pattern: Rec
     pieces: list[str | int]
     units: list[Unit]
-    options: list[list[Option]]  # per unit
-    sources: dict[str, dict[str, Any]]  # bank heading id -> its source record
-    verbatim: dict[str, str]  # heading text -> bank heading id
+    options: list[list[Option]]  # per unit: the words the pattern's own siblings put there
+    pools: list[int | None]  # per unit: clause length a whole-clause unit takes from the bank
+
+    def _pool(self, u: int, dim: str) -> list[Option]:
+        length = self.pools[u]
+        if length is None:
+            return []
+        position = self.units[u].position
+        positions = ("first", "only") if position in ("first", "only") else (position,)
+        own = {o.texts for o in self.options[u]}
+        return [
+            Option((c.text,), c.dim, c.heading)
+            for p in positions
+            for c in self.index.clauses(length, p, dim)
+            if (c.text,) not in own
+        ]
+
+    def unit_options(self, u: int, dim: str, avoid: Avoid) -> list[Option]:
+        """What unit ``u`` can take for a part of ``dim``; an avoided draft's headings lend
+        none of their words."""
+        mine = [o for o in self.options[u] if o.dim == dim] + self._pool(u, dim)
+        return [o for o in mine if o.heading not in avoid.ids]
 
     @property
     def display(self) -> str:
         return "".join(p if isinstance(p, str) else "…" for p in self.pieces)
 
-    def serves(self, dim: str, avoid: Avoid | None = None) -> bool:
-        ids = avoid.ids if avoid else frozenset()
-        return all(
-            any(o.dim == dim and o.heading not in ids for o in opts) for opts in self.options
-        )
+    def serves(self, dim: str, avoid: Avoid = NOTHING) -> bool:
+        return all(self.unit_options(u, dim, avoid) for u in range(len(self.units)))
 
     def text(self, options: tuple[Option, ...]) -> str:
         by_slot: dict[int, str] = {}
@@ -133,16 +152,15 @@ class Plan:
     ) -> list[tuple[float, Heading]]:
         """Headings for a part of ``dim`` beside those already ``taken``, best first."""
         per_unit = []
-        for opts in self.options:
-            # An earlier draft's headings (--avoid) lend none of their words either.
-            mine = [o for o in opts if o.dim == dim and o.heading not in avoid.ids]
+        for u in range(len(self.units)):
+            mine = self.unit_options(u, dim, avoid)
             rng.shuffle(mine)
             per_unit.append(mine[:_PER_UNIT])
         used_texts = {h.text for h in taken}
         out: list[tuple[float, Heading]] = []
         for combo in itertools.product(*per_unit):
             text = self.text(combo)
-            verbatim = self.verbatim.get(text)
+            verbatim = self.index.heading_ids.get(text)
             if text in used_texts or avoid.blocks(verbatim, text):
                 continue
             score = self._score(combo, taken) + rng.random()
@@ -168,16 +186,7 @@ class Plan:
         return score
 
 
-def _clause_table(index: BankIndex) -> dict[tuple[int, str], list[Option]]:
-    table: dict[tuple[int, str], list[Option]] = {}
-    for c in index.clauses:
-        table.setdefault((len(c.text), c.position), []).append(Option((c.text,), c.dim, c.heading))
-    return table
-
-
-def _plans_of(
-    rec: Rec, table: dict[tuple[int, str], list[Option]], shared: tuple[dict[str, Any], ...]
-) -> list[Plan]:
+def _plans_of(index: BankIndex, rec: Rec) -> list[Plan]:
     pieces, fillers = parse_pattern(rec.info)
     unit_specs = _units(pieces)
     units = [
@@ -203,36 +212,26 @@ def _plans_of(
         )
     out = []
     for lengths in _length_profiles(per_unit):
-        options = []
-        for unit, opts, want in zip(units, per_unit, lengths, strict=True):
-            kept = [o for o in opts if tuple(map(len, o.texts)) == want]
-            if unit.free:
-                seen = {o.texts for o in kept}
-                lead = unit.position in ("first", "only")
-                for position in ("first", "only") if lead else (unit.position,):
-                    kept += [o for o in table.get((want[0], position), []) if o.texts not in seen]
-            options.append(kept)
-        out.append(Plan(rec, pieces, units, options, shared[0], shared[1]))
+        options = [
+            [o for o in opts if tuple(map(len, o.texts)) == want]
+            for opts, want in zip(per_unit, lengths, strict=True)
+        ]
+        pools = [want[0] if unit.free else None for unit, want in zip(units, lengths, strict=True)]
+        out.append(Plan(index, rec, pieces, units, options, pools))
     return out
 
 
 def iter_plans(index: BankIndex, rng: random.Random) -> Iterator[Plan]:
     """Every skeleton of the bank at each length profile, in a seeded order that favours
     skeletons with shared fixed text; plans are built only as they are asked for."""
-    patterns = index.of("heading_pattern")
-    if not patterns:
-        return
-    headings = index.of("heading")
-    shared = ({h.id: h.source() for h in headings}, {h.text: h.id for h in headings})
-    table = _clause_table(index)
 
     def key(rec: Rec) -> float:
         # Shared fixed text makes headings visibly parallel; a lone slot only matches lengths.
         weight = 4.0 if rec.info.get("anchored") else 2.0 if rec.text.count("…") > 1 else 0.5
         return float(rng.random() ** (1.0 / weight))
 
-    for rec in sorted(patterns, key=key, reverse=True):
-        yield from _plans_of(rec, table, shared)
+    for rec in sorted(index.of("heading_pattern"), key=key, reverse=True):
+        yield from _plans_of(index, rec)
 
 
 def _length_profiles(per_unit: list[list[Option]]) -> list[tuple[tuple[int, ...], ...]]:

@@ -9,6 +9,7 @@ Later runs load that in milliseconds, without importing YAML at all.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import marshal
 import os
@@ -24,12 +25,13 @@ from .normalize import fold_normalized, polish
 from .themes import THEMES_FILE, ThemeBook, parse_themes
 from .workspace import bundled
 
-_FORMAT = 3  # bump when the cached shape changes
+_FORMAT = 4  # bump when the cached shape changes
 _CLAUSE_MARKS = "，；：、"
+_GIST = 60  # characters of a point's body kept in the main index, for steering choices
 
 
 class Rec(NamedTuple):
-    """One enabled bank entry, with its text polished for output."""
+    """One enabled bank entry, with its text polished for output and its comparison key."""
 
     id: str
     kind: str
@@ -38,7 +40,8 @@ class Rec(NamedTuple):
     file: str | None
     document: str | None
     part: int | None
-    info: dict[str, Any]  # kind-specific: body, heading, speaker, verb, pieces, slots …
+    info: dict[str, Any]  # kind-specific: heading, speaker, verb, pieces, slots, gist …
+    key: str  # fold of text: equal for texts that differ only in punctuation or blanks
 
     def source(self) -> dict[str, Any]:
         return {
@@ -61,19 +64,61 @@ class Clause(NamedTuple):
 
 @dataclass
 class BankIndex:
+    """Rows are kept as plain tuples and turned into ``Rec`` only when a draft looks at them:
+    a draft reads a few thousand of a large bank's entries, not all of them."""
+
     directory: Path
     version: str
-    records: dict[str, list[Rec]]
-    by_dim: dict[str, dict[str, list[int]]]  # kind -> dimension -> positions in records[kind]
-    clauses: list[Clause]
+    rows: dict[str, list[tuple[Any, ...]]]
+    by_dim: dict[str, dict[str, list[int]]]  # kind -> dimension -> positions in rows[kind]
+    by_heading: dict[str, list[int]]  # folded heading text -> positions of its points
+    heading_ids: dict[str, str]  # heading text -> id
+    heading_at: dict[str, int]  # heading id -> position
+    clause_rows: list[tuple[Any, ...]]
+    clause_groups: dict[tuple[int, str, str], list[int]]  # (length, position, dim) -> clauses
     lexicon: Lexicon
     themes: ThemeBook
+    bodies_file: Path | None = None
+    bodies: dict[str, str] | None = None  # point id -> body, read on first use
+    cache_key: str = ""
 
     def of(self, kind: str, dim: str | None = None) -> list[Rec]:
-        recs = self.records.get(kind, [])
+        rows = self.rows.get(kind, [])
         if dim is None:
-            return recs
-        return [recs[i] for i in self.by_dim.get(kind, {}).get(dim, [])]
+            return [Rec(*r) for r in rows]
+        return [Rec(*rows[i]) for i in self.by_dim.get(kind, {}).get(dim, [])]
+
+    def count(self, kind: str, dim: str | None = None) -> int:
+        if dim is None:
+            return len(self.rows.get(kind, []))
+        return len(self.by_dim.get(kind, {}).get(dim, []))
+
+    def heading(self, heading_id: str) -> Rec | None:
+        at = self.heading_at.get(heading_id)
+        return Rec(*self.rows["heading"][at]) if at is not None else None
+
+    def points_of_heading(self, key: str) -> list[Rec]:
+        rows = self.rows.get("point", [])
+        return [Rec(*rows[i]) for i in self.by_heading.get(key, [])]
+
+    def clauses(self, length: int, position: str, dim: str) -> list[Clause]:
+        return [
+            Clause(*self.clause_rows[i])
+            for i in self.clause_groups.get((length, position, dim), [])
+        ]
+
+    def body(self, entry_id: str) -> str:
+        """A point's full body (kept out of the main index: outlines do not print it)."""
+        if self.bodies is None:
+            loaded: Any = None
+            if self.bodies_file is not None:
+                with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+                    loaded = marshal.loads(self.bodies_file.read_bytes())
+            if isinstance(loaded, dict) and loaded.get("key") == self.cache_key:
+                self.bodies = loaded["bodies"]
+            else:  # the side file is missing or from another bank version: read the YAML
+                self.bodies = build_index(self.directory)[0].bodies or {}
+        return self.bodies.get(entry_id, "")
 
 
 def clause_position(index: int, count: int) -> str:
@@ -94,22 +139,28 @@ def split_clauses(text: str) -> list[str]:
     return out
 
 
-def _record(entry: Entry) -> Rec:
+def _record(entry: Entry, bodies: dict[str, str]) -> tuple[Any, ...]:
     info: dict[str, Any] = {}
     for key, value in entry.extra.items():
-        info[key] = (
-            polish(value) if key in ("body", "heading") and isinstance(value, str) else value
-        )
+        if key == "body" and isinstance(value, str):
+            bodies[entry.id] = polish(value)
+            info["gist"] = bodies[entry.id][:_GIST]
+        elif key == "heading" and isinstance(value, str):
+            info[key] = polish(value)
+        else:
+            info[key] = value
     src = entry.source
-    return Rec(
+    text = polish(entry.text)
+    return (
         entry.id,
         entry.kind,
-        polish(entry.text),
+        text,
         tuple(entry.dimensions) or (OTHER,),
         src.file if src else None,
         src.document if src else None,
         src.part if src else None,
         _plain(info),
+        fold_normalized(text),
     )
 
 
@@ -122,17 +173,46 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _clauses(headings: list[Rec], lexicon: Lexicon) -> list[Clause]:
-    out: list[Clause] = []
-    for rec in headings:
+def _clauses(headings: list[tuple[Any, ...]], lexicon: Lexicon) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for row in headings:
+        rec = Rec(*row)
         parts = split_clauses(rec.text)
         for i, part in enumerate(parts):
             # Only plain clauses: quoted metaphors belong to their frame, not to a free slot.
             if 2 <= len(part) <= 16 and all("\u3400" <= c <= "\u9fff" for c in part):
                 tags = lexicon.tag(part)
                 dim = tags[0] if tags[0] != OTHER else rec.dims[0]
-                out.append(Clause(part, dim, rec.id, clause_position(i, len(parts))))
+                out.append((part, dim, rec.id, clause_position(i, len(parts))))
     return out
+
+
+def _groups(
+    rows: dict[str, list[tuple[Any, ...]]], clauses: list[tuple[Any, ...]]
+) -> dict[str, Any]:
+    """The lookups a draft needs, computed once when the index is built."""
+    by_dim: dict[str, dict[str, list[int]]] = {}
+    for kind, recs in rows.items():
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(recs):
+            for dim in row[3]:
+                groups.setdefault(dim, []).append(i)
+        by_dim[kind] = groups
+    by_heading: dict[str, list[int]] = {}
+    for i, row in enumerate(rows["point"]):
+        heading = row[7].get("heading")
+        if isinstance(heading, str):
+            by_heading.setdefault(fold_normalized(heading), []).append(i)
+    clause_groups: dict[tuple[int, str, str], list[int]] = {}
+    for i, (text, dim, _, position) in enumerate(clauses):
+        clause_groups.setdefault((len(text), position, dim), []).append(i)
+    return {
+        "by_dim": by_dim,
+        "by_heading": by_heading,
+        "heading_ids": {row[2]: row[0] for row in rows["heading"]},
+        "heading_at": {row[0]: i for i, row in enumerate(rows["heading"])},
+        "clause_groups": clause_groups,
+    }
 
 
 def _config_paths(directory: Path) -> tuple[Path, Path]:
@@ -156,15 +236,22 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     lexicon_data, themes_data = _plain(lexicon_raw), _plain(themes_raw)
     bank = load_bank(directory)
     _check_patterns(directory, bank.entries["heading_pattern"])
-    records = {kind: [_record(e) for e in bank.entries[kind] if not e.disabled] for kind in KINDS}
+    bodies: dict[str, str] = {}
+    rows = {
+        kind: [_record(e, bodies) for e in bank.entries[kind] if not e.disabled] for kind in KINDS
+    }
+    clauses = _clauses(rows["heading"], lexicon)
     data = {
         "version": bank_version(directory),
-        "records": {k: [tuple(r) for r in v] for k, v in records.items()},
-        "clauses": [tuple(c) for c in _clauses(records["heading"], lexicon)],
+        "rows": rows,
+        "clause_rows": clauses,
+        **_groups(rows, clauses),
         "lexicon": lexicon_data,
         "themes": themes_data,
     }
-    return _from_data(directory, data, lexicon, themes), data
+    index = _from_data(directory, data, lexicon, themes)
+    index.bodies = bodies
+    return index, {**data, "bodies": bodies}
 
 
 def _check_patterns(directory: Path, entries: list[Entry]) -> None:
@@ -186,20 +273,16 @@ def _check_patterns(directory: Path, entries: list[Entry]) -> None:
 def _from_data(
     directory: Path, data: dict[str, Any], lexicon: Lexicon, themes: ThemeBook
 ) -> BankIndex:
-    records = {k: [Rec(*r) for r in v] for k, v in data["records"].items()}
-    by_dim: dict[str, dict[str, list[int]]] = {}
-    for kind, recs in records.items():
-        groups: dict[str, list[int]] = {}
-        for i, rec in enumerate(recs):
-            for dim in rec.dims:
-                groups.setdefault(dim, []).append(i)
-        by_dim[kind] = groups
     return BankIndex(
         directory,
         data["version"],
-        records,
-        by_dim,
-        [Clause(*c) for c in data["clauses"]],
+        data["rows"],
+        data["by_dim"],
+        data["by_heading"],
+        data["heading_ids"],
+        data["heading_at"],
+        data["clause_rows"],
+        data["clause_groups"],
         lexicon,
         themes,
     )
@@ -240,21 +323,33 @@ def load_index(directory: Path) -> BankIndex:
     folder = cache_dir()
     key = _cache_key(directory)
     cached = folder / f"bank-{key[:20]}.marshal" if folder else None
-    if cached is not None:
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
-            data = marshal.loads(cached.read_bytes())
-            if isinstance(data, dict) and data.get("key") == key:
-                lexicon_path, themes_path = _config_paths(directory)
-                lexicon = parse_lexicon(data["lexicon"], lexicon_path)
-                themes = parse_themes(data["themes"], themes_path, set(lexicon.names))
-                return _from_data(directory, data, lexicon, themes)
-    index, data = build_index(directory)
-    if cached is not None:
-        _store(cached, {**data, "key": key})
-    return index
+    bodies = folder / f"bank-{key[:20]}.bodies.marshal" if folder else None
+    # Loading builds hundreds of thousands of small objects at once; the cyclic collector
+    # would walk them again and again (two thirds of the load time on a 100k-entry bank).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if cached is not None:
+            with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
+                data = marshal.loads(cached.read_bytes())
+                if isinstance(data, dict) and data.get("key") == key:
+                    lexicon_path, themes_path = _config_paths(directory)
+                    lexicon = parse_lexicon(data["lexicon"], lexicon_path)
+                    themes = parse_themes(data["themes"], themes_path, set(lexicon.names))
+                    index = _from_data(directory, data, lexicon, themes)
+                    index.bodies_file, index.cache_key = bodies, key
+                    return index
+        index, data = build_index(directory)
+        if cached is not None and bodies is not None:
+            _store(bodies, {"key": key, "bodies": data.pop("bodies")})
+            _store(cached, {**data, "key": key})
+        return index
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def _store(path: Path, data: dict[str, Any]) -> None:
+def _store(path: Path, data: Any) -> None:
     """Best effort: a cache that cannot be written only costs time on the next run."""
     with contextlib.suppress(OSError, ValueError):
         path.parent.mkdir(parents=True, exist_ok=True)
