@@ -23,7 +23,7 @@ from .sentences import split_sentences, strip_end
 from .themes import Theme, fill
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
-_SAMPLE = 1500  # candidates scored per choice on very large banks
+_SAMPLE = 600  # candidates weighed per choice on a large bank (a fair sample suffices)
 _PLANS_TRIED = 8  # feasible skeletons compared for a free-text theme
 _LEAD_MIN, _BODY_MAX = 16, 180
 
@@ -184,9 +184,7 @@ class Composer:
         text_of: Any = None,
     ) -> list[Rec]:
         """The ``count`` best unblocked entries of ``kind`` for ``dim``, others as a fallback."""
-        pool = self.index.of(kind, dim)
-        if len(pool) > _SAMPLE:
-            pool = self.rng.sample(pool, _SAMPLE)
+        pool = self.index.sample(kind, dim, _SAMPLE, self.rng)
         pool = list({r.id: r for r in [*(extra or []), *pool]}.values())
         chosen: list[Rec] = []
         seen: set[str] = set()
@@ -194,17 +192,16 @@ class Composer:
             if fallback:
                 if len(chosen) >= count:
                     break
-                pool = self.index.of(kind)
-                if len(pool) > _SAMPLE:
-                    pool = self.rng.sample(pool, _SAMPLE)
+                pool = self.index.sample(kind, None, _SAMPLE, self.rng)
             scored = []
             for rec in pool:
                 text = text_of(rec) if text_of else rec.text
                 key = fold_key(text) if text_of else rec.key
-                if key in seen or blocked.blocks(rec.id, text):
+                if key in seen or rec.id in blocked.ids or key in blocked.texts:
                     continue
                 score = 2.0 * (rec.dims[0] == dim) + 1.0 * (dim in rec.dims)
-                score += 4.0 * (fold_key(str(rec.info.get("heading") or "")) in related)
+                heading = rec.info.get("heading")
+                score += 4.0 * (isinstance(heading, str) and fold_key(heading) in related)
                 body = f"{rec.text}{rec.info.get('gist') or ''}"
                 score += 0.7 * min(3, _hits(body, self.steer.keywords))
                 scored.append((score + 1.5 * self.rng.random(), rec, key))

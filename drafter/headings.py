@@ -114,25 +114,36 @@ class Plan:
     options: list[list[Option]]  # per unit: the words the pattern's own siblings put there
     pools: list[int | None]  # per unit: clause length a whole-clause unit takes from the bank
 
-    def _pool(self, u: int, dim: str) -> list[Option]:
+    def _pool(
+        self, u: int, dim: str, avoid: Avoid, rng: random.Random | None, limit: int
+    ) -> list[Option]:
+        """Bank clauses for a whole-clause unit: up to ``limit``, drawn with ``rng`` (in bank
+        order without it). A large bank has thousands; a part needs a handful to choose from."""
         length = self.pools[u]
         if length is None:
             return []
         position = self.units[u].position
         positions = ("first", "only") if position in ("first", "only") else (position,)
-        own = {o.texts for o in self.options[u]}
-        return [
-            Option((c.text,), c.dim, c.heading)
-            for p in positions
-            for c in self.index.clauses(length, p, dim)
-            if (c.text,) not in own
-        ]
+        at = [i for p in positions for i in self.index.clause_positions(length, p, dim)]
+        if rng is not None:
+            at = rng.sample(at, min(len(at), 4 * limit))
+        own = {o.texts[0] for o in self.options[u]}
+        out: list[Option] = []
+        for i in at:
+            c = self.index.clause(i)
+            if c.text not in own and c.heading not in avoid.ids:
+                out.append(Option((c.text,), c.dim, c.heading))
+                if len(out) >= limit:
+                    break
+        return out
 
-    def unit_options(self, u: int, dim: str, avoid: Avoid) -> list[Option]:
+    def unit_options(
+        self, u: int, dim: str, avoid: Avoid, rng: random.Random | None = None, limit: int = 1
+    ) -> list[Option]:
         """What unit ``u`` can take for a part of ``dim``; an avoided draft's headings lend
         none of their words."""
-        mine = [o for o in self.options[u] if o.dim == dim] + self._pool(u, dim)
-        return [o for o in mine if o.heading not in avoid.ids]
+        mine = [o for o in self.options[u] if o.dim == dim and o.heading not in avoid.ids]
+        return mine + self._pool(u, dim, avoid, rng, max(limit - len(mine), 1))
 
     @property
     def display(self) -> str:
@@ -153,7 +164,7 @@ class Plan:
         """Headings for a part of ``dim`` beside those already ``taken``, best first."""
         per_unit = []
         for u in range(len(self.units)):
-            mine = self.unit_options(u, dim, avoid)
+            mine = self.unit_options(u, dim, avoid, rng, 2 * _PER_UNIT)
             rng.shuffle(mine)
             per_unit.append(mine[:_PER_UNIT])
         used_texts = {h.text for h in taken}
@@ -225,13 +236,16 @@ def iter_plans(index: BankIndex, rng: random.Random) -> Iterator[Plan]:
     """Every skeleton of the bank at each length profile, in a seeded order that favours
     skeletons with shared fixed text; plans are built only as they are asked for."""
 
-    def key(rec: Rec) -> float:
+    rows = index.rows.get("heading_pattern", [])
+
+    def key(at: int) -> float:
+        rec = Rec(*rows[at])
         # Shared fixed text makes headings visibly parallel; a lone slot only matches lengths.
         weight = 4.0 if rec.info.get("anchored") else 2.0 if rec.text.count("…") > 1 else 0.5
         return float(rng.random() ** (1.0 / weight))
 
-    for rec in sorted(index.of("heading_pattern"), key=key, reverse=True):
-        yield from _plans_of(index, rec)
+    for at in sorted(range(len(rows)), key=key, reverse=True):
+        yield from _plans_of(index, Rec(*rows[at]))
 
 
 def _length_profiles(per_unit: list[list[Option]]) -> list[tuple[tuple[int, ...], ...]]:

@@ -13,10 +13,12 @@ import gc
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .bank import KINDS, Entry, bank_files, bank_version, load_bank
@@ -25,9 +27,12 @@ from .normalize import fold_normalized, polish
 from .themes import THEMES_FILE, ThemeBook, parse_themes
 from .workspace import bundled
 
+if TYPE_CHECKING:
+    from random import Random
+
 _FORMAT = 4  # bump when the cached shape changes
 _CLAUSE_MARKS = "，；：、"
-_GIST = 60  # characters of a point's body kept in the main index, for steering choices
+_GIST = 40  # characters of a point's body kept in the main index, for steering choices
 
 
 class Rec(NamedTuple):
@@ -41,7 +46,12 @@ class Rec(NamedTuple):
     document: str | None
     part: int | None
     info: dict[str, Any]  # kind-specific: heading, speaker, verb, pieces, slots, gist …
-    key: str  # fold of text: equal for texts that differ only in punctuation or blanks
+
+    @property
+    def key(self) -> str:
+        """Equal for texts that differ only in punctuation or blanks (computed on demand:
+        storing it would double the cache for the few entries a draft compares)."""
+        return fold_normalized(self.text)
 
     def source(self) -> dict[str, Any]:
         return {
@@ -88,6 +98,17 @@ class BankIndex:
             return [Rec(*r) for r in rows]
         return [Rec(*rows[i]) for i in self.by_dim.get(kind, {}).get(dim, [])]
 
+    def sample(self, kind: str, dim: str | None, size: int, rng: Random) -> list[Rec]:
+        """At most ``size`` entries of ``kind`` (for ``dim``), drawn with ``rng`` when there
+        are more: on a large bank a draft weighs a fair sample, not every entry."""
+        rows = self.rows.get(kind, [])
+        at: Sequence[int] = (
+            range(len(rows)) if dim is None else self.by_dim.get(kind, {}).get(dim, [])
+        )
+        if len(at) > size:
+            at = sorted(rng.sample(at, size))
+        return [Rec(*rows[i]) for i in at]
+
     def count(self, kind: str, dim: str | None = None) -> int:
         if dim is None:
             return len(self.rows.get(kind, []))
@@ -101,11 +122,11 @@ class BankIndex:
         rows = self.rows.get("point", [])
         return [Rec(*rows[i]) for i in self.by_heading.get(key, [])]
 
-    def clauses(self, length: int, position: str, dim: str) -> list[Clause]:
-        return [
-            Clause(*self.clause_rows[i])
-            for i in self.clause_groups.get((length, position, dim), [])
-        ]
+    def clause_positions(self, length: int, position: str, dim: str) -> list[int]:
+        return self.clause_groups.get((length, position, dim), [])
+
+    def clause(self, at: int) -> Clause:
+        return Clause(*self.clause_rows[at])
 
     def body(self, entry_id: str) -> str:
         """A point's full body (kept out of the main index: outlines do not print it)."""
@@ -150,17 +171,16 @@ def _record(entry: Entry, bodies: dict[str, str]) -> tuple[Any, ...]:
         else:
             info[key] = value
     src = entry.source
-    text = polish(entry.text)
+    # Interned, the strings many entries share are stored once in the marshal cache.
     return (
         entry.id,
-        entry.kind,
-        text,
-        tuple(entry.dimensions) or (OTHER,),
-        src.file if src else None,
-        src.document if src else None,
+        sys.intern(entry.kind),
+        polish(entry.text),
+        tuple(sys.intern(d) for d in entry.dimensions) or (OTHER,),
+        sys.intern(src.file) if src else None,
+        sys.intern(src.document) if src and src.document else None,
         src.part if src else None,
         _plain(info),
-        fold_normalized(text),
     )
 
 
@@ -345,6 +365,10 @@ def load_index(directory: Path) -> BankIndex:
             _store(cached, {**data, "key": key})
         return index
     finally:
+        # The index lives as long as the command: moved out of the collector's generations,
+        # it is not walked again on every collection while the draft is composed. Its data
+        # has no reference cycles, so reference counting still frees it.
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
