@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from benchlib import git_revision, timed
+
 if TYPE_CHECKING:  # drafter is imported where used, after main() redirects the bytecode cache
     from drafter.bank import Bank
     from drafter.lexicon import Lexicon
@@ -712,12 +714,6 @@ def _add_phrase(w: Writer, kf: KindFile, new_id: NewId, doc: Doc, docs: list[Doc
 T = TypeVar("T")
 
 
-def _timed(func: Callable[[], T]) -> tuple[float, T]:
-    start = time.perf_counter()
-    result = func()
-    return time.perf_counter() - start, result
-
-
 def _run(cmd: Sequence[str], env: dict[str, str], cwd: Path) -> float:
     start = time.perf_counter()
     proc = subprocess.run(
@@ -769,25 +765,6 @@ def _med(values: Sequence[float]) -> float:
 
 def _runs(values: Sequence[float]) -> str:
     return ", ".join(f"{v:.3f}" for v in values)
-
-
-def _git_revision() -> str:
-    """The repository's commit (read-only git calls), marked "+dirty" if drafter/ has edits."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO), "diff", "--quiet", "HEAD", "--", "drafter"],
-            capture_output=True,
-            check=False,
-        ).returncode
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + ("+dirty" if dirty else "")
 
 
 @dataclass
@@ -993,7 +970,7 @@ def measure_bank(root: Path, args: argparse.Namespace, table: Table) -> None:
     for _ in seeds:
         gc.disable()
         try:
-            elapsed, index = _timed(lambda: load_index(bank.directory))
+            elapsed, index = timed(lambda: load_index(bank.directory))
         finally:
             gc.enable()
         nogc.append(elapsed)
@@ -1089,7 +1066,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["DRAFTER_CACHE_DIR"] = str(root / "cache-self")
         print(f"python: {platform.python_version()} ({sys.executable})")
         print(f"drafter command: {' '.join(_drafter_cmd())}")
-        print(f"drafter commit: {_git_revision()}")
+        print(f"drafter commit: {git_revision()}")
         print(f"os.cpu_count(): {os.cpu_count()}")
         print(f"mode: {'quick' if args.quick else 'full'}")
         table = Table()

@@ -26,15 +26,15 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+
+from benchlib import git_revision, timed
 
 from drafter.bank import KINDS, Entry, write_kind
 from drafter.decoding import decode_bytes, read_document
@@ -217,31 +217,6 @@ def run_full_job(files: list[Path], lexicon_path: Path, out_dir: Path) -> JobRes
 T = TypeVar("T")
 
 
-def _timed(func: Callable[[], T]) -> tuple[float, T]:
-    start = time.perf_counter()
-    result = func()
-    return time.perf_counter() - start, result
-
-
-def _git_revision() -> str:
-    """The repository's commit (read-only git calls), marked "+dirty" if drafter/ has edits."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO), "diff", "--quiet", "HEAD", "--", "drafter"],
-            capture_output=True,
-            check=False,
-        ).returncode
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + ("+dirty" if dirty else "")
-
-
 # ── main ────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -278,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         corpus_dir = root / "corpus"
         corpus_dir.mkdir()
-        t_build, corpus = _timed(lambda: build_corpus(seeds, int(args.mb * MB), corpus_dir))
+        t_build, corpus = timed(lambda: build_corpus(seeds, int(args.mb * MB), corpus_dir))
         files = corpus.files
         mb = corpus.total_bytes / MB
 
@@ -304,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(out_dir)
 
         print(f"python: {platform.python_version()} ({sys.executable})")
-        print(f"drafter commit: {_git_revision()}")
+        print(f"drafter commit: {git_revision()}")
         print(f"os.cpu_count(): {cores}")
         print(f"seed files: {len(seeds)} ({args.seeds})")
         print(f"corpus size: {mb:.2f} MB (MB = 10^6 bytes)")
