@@ -149,18 +149,15 @@ def list_templates(root: Path | None) -> list[TemplateInfo]:
     return out
 
 
-def _resolve(
-    env: jinja2.Environment, template: str, dirs: list[Path]
-) -> tuple[jinja2.Template, list[Path]]:
+def _resolve(template: str, dirs: list[Path]) -> jinja2.Template:
+    """A template by name (in the user folders, then built-in) or by file path."""
     path = Path(template)
     if path.suffix and (path.is_file() or "/" in template or "\\" in template):
         if not path.is_file():
             raise TemplateError("模板文件不存在", path=path)
-        dirs = [path.resolve().parent, *dirs]
-        env = environment(dirs)
-        return _load(env, path.name), dirs
+        return _load(environment([path.resolve().parent, *dirs]), path.name)
     name = template if template.endswith(SUFFIX) else template + SUFFIX
-    return _load(env, name), dirs
+    return _load(environment(dirs), name)
 
 
 def _load(env: jinja2.Environment, name: str) -> jinja2.Template:
@@ -208,9 +205,7 @@ def render(
         return draft.to_json()
     if template is None and fmt not in FORMATS:
         raise UsageError(f"未知的格式“{fmt}”，可选：{'、'.join(FORMATS)}")
-    dirs = template_dirs(root)
-    env = environment(dirs)
-    tpl, _ = _resolve(env, template or fmt, dirs)
+    tpl = _resolve(template or fmt, template_dirs(root))
     try:
         return tpl.render(draft=draft.to_dict(), show_sources=show_sources)
     except jinja2.UndefinedError as exc:
