@@ -16,9 +16,9 @@ from typing import Any
 from .draft import Avoid, Draft, DraftPart, DraftPoint, DraftRequest
 from .errors import DraftError
 from .headings import Heading, Plan, fill_plan, iter_plans
-from .index import BankIndex, Rec, fold_key, load_index
+from .index import BankIndex, Rec, load_index
 from .lexicon import OTHER
-from .normalize import polish, simplify_input
+from .normalize import fold_normalized, polish, simplify_input
 from .sentences import split_sentences, strip_end
 from .themes import Theme, fill
 
@@ -165,7 +165,7 @@ class Composer:
     # ── material ─────────────────────────────────────────────────────────────────────────
     def _sources_of(self, heading: Heading | None, text: str) -> set[str]:
         """Folded texts of the bank headings a part heading was made from."""
-        keys = {fold_key(text)}
+        keys = {fold_normalized(text)}
         if heading is not None:
             for option in heading.options:
                 rec = self.index.heading(option.heading)
@@ -196,12 +196,12 @@ class Composer:
             scored = []
             for rec in pool:
                 text = text_of(rec) if text_of else rec.text
-                key = fold_key(text) if text_of else rec.key
+                key = fold_normalized(text) if text_of else rec.key
                 if key in seen or rec.id in blocked.ids or key in blocked.texts:
                     continue
                 score = 2.0 * (rec.dims[0] == dim) + 1.0 * (dim in rec.dims)
                 heading = rec.info.get("heading")
-                score += 4.0 * (isinstance(heading, str) and fold_key(heading) in related)
+                score += 4.0 * (isinstance(heading, str) and fold_normalized(heading) in related)
                 body = f"{rec.text}{rec.info.get('gist') or ''}"
                 score += 0.7 * min(3, _hits(body, self.steer.keywords))
                 scored.append((score + 1.5 * self.rng.random(), rec, key))
@@ -363,12 +363,12 @@ def used_material(parts: list[DraftPart]) -> Avoid:
     ids: set[str] = set()
     texts: set[str] = set()
     for part in parts:
-        texts |= {fold_key(part.heading), fold_key(part.lead)}
+        texts |= {fold_normalized(part.heading), fold_normalized(part.lead)}
         for source in (part.source, part.lead_source or {}):
             if source.get("id"):
                 ids.add(source["id"])
         for point in part.points:
-            texts.add(fold_key(point.lead))
+            texts.add(fold_normalized(point.lead))
             if point.source.get("id"):
                 ids.add(point.source["id"])
     return Avoid(frozenset(ids), frozenset(texts))

@@ -17,8 +17,8 @@ from typing import Any
 
 from .draft import Avoid
 from .index import BankIndex, Rec, clause_position
+from .patterns import CLAUSE_MARKS
 
-_CLAUSE_MARKS = "，；：、"
 NOTHING = Avoid()
 _PER_UNIT = 8  # options tried per unit and part: enough variety, bounded work
 _CLASH = 100.0
@@ -94,7 +94,7 @@ def _units(pieces: list[str | int]) -> list[tuple[list[int], bool]]:
             slots.append(piece)
             continue
         for char in piece:
-            if char in _CLAUSE_MARKS:
+            if char in CLAUSE_MARKS:
                 units.append((slots, fixed))
                 slots, fixed = [], False
             else:

@@ -24,6 +24,7 @@ from . import __version__
 from .bank import KINDS, Entry, bank_files, bank_version, load_bank
 from .lexicon import LEXICON_FILE, OTHER, Lexicon, parse_lexicon
 from .normalize import fold_normalized, polish
+from .patterns import split_clauses_marked
 from .themes import THEMES_FILE, ThemeBook, parse_themes
 from .workspace import bundled
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from random import Random
 
 _FORMAT = 4  # bump when the cached shape changes
-_CLAUSE_MARKS = "，；：、"
 _GIST = 40  # characters of a point's body kept in the main index, for steering choices
 
 
@@ -148,18 +148,6 @@ def clause_position(index: int, count: int) -> str:
     return "first" if index == 0 else "last" if index == count - 1 else "middle"
 
 
-def split_clauses(text: str) -> list[str]:
-    out, current = [], ""
-    for char in text:
-        if char in _CLAUSE_MARKS:
-            out.append(current)
-            current = ""
-        else:
-            current += char
-    out.append(current)
-    return out
-
-
 def _record(entry: Entry, bodies: dict[str, str]) -> tuple[Any, ...]:
     info: dict[str, Any] = {}
     for key, value in entry.extra.items():
@@ -197,7 +185,7 @@ def _clauses(headings: list[tuple[Any, ...]], lexicon: Lexicon) -> list[tuple[An
     out: list[tuple[Any, ...]] = []
     for row in headings:
         rec = Rec(*row)
-        parts = split_clauses(rec.text)
+        parts = split_clauses_marked(rec.text)[::2]  # the clauses, without their marks
         for i, part in enumerate(parts):
             # Only plain clauses: quoted metaphors belong to their frame, not to a free slot.
             if 2 <= len(part) <= 16 and all("\u3400" <= c <= "\u9fff" for c in part):
@@ -385,8 +373,3 @@ def _store(path: Path, data: Any) -> None:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-
-
-def fold_key(text: str) -> str:
-    """Comparison key of polished (already simplified) text."""
-    return fold_normalized(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _WIDE = str.maketrans({",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"})
-_CLAUSE_MARKS = "，；：、"
+CLAUSE_MARKS = "，；：、"
 # Single characters that carry the grammar of a phrase; one of them common to every sibling is
 # part of the skeleton even alone (others would be chance).
 _FUNCTION_CHARS = set("的之在中为以让把于与和者上下得地")
@@ -81,12 +81,12 @@ def _align(strings: list[str]) -> list[str | list[str]]:
     return [*_align(lefts), common, *_align(rights)]
 
 
-def _split_clauses(text: str) -> list[str]:
+def split_clauses_marked(text: str) -> list[str]:
     """Clauses with the mark that closes each one kept as a fixed piece."""
     out: list[str] = []
     current = ""
     for char in text:
-        if char in _CLAUSE_MARKS:
+        if char in CLAUSE_MARKS:
             out.extend([current, char])
             current = ""
         else:
@@ -100,7 +100,7 @@ def skeleton(headings: list[str]) -> Skeleton | None:
     texts = [h.translate(_WIDE).strip() for h in headings[:_MAX_SIBLINGS]]
     if len(texts) < 2:
         return None
-    split = [_split_clauses(t) for t in texts]
+    split = [split_clauses_marked(t) for t in texts]
     if len({len(s) for s in split}) != 1:
         return None
     if any(split[0][i] != s[i] for s in split for i in range(1, len(s), 2)):
