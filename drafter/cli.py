@@ -205,6 +205,10 @@ def draft_cmd(
             "--avoid", help="之前生成的 JSON 草稿：其中用过的素材不再使用（可多次给出）。"
         ),
     ] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", "-k", help="优先选用含这个词的素材（可多次给出）。"),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="写入文件（默认输出到屏幕）。", show_default=False),
@@ -223,7 +227,9 @@ def draft_cmd(
     material = Avoid()
     for path in avoid or []:
         material = material | read_avoid(path)
-    request = DraftRequest(theme, parts, points, occasion, seed, detail, material)
+    request = DraftRequest(
+        theme, parts, points, occasion, seed, detail, material, tuple(keyword or ())
+    )
     request.check()
     form = _format_for(fmt, output, template)
     index = load_index(_bank_dir(bank))

@@ -43,8 +43,11 @@ def _bigrams(text: str) -> set[str]:
     return {run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
 
 
-def resolve_theme(index: BankIndex, text: str, parts: int) -> Steering:
-    """Steering for a theme from the theme book, or worked out from the words of a free one."""
+def resolve_theme(
+    index: BankIndex, text: str, parts: int, wanted: tuple[str, ...] = ()
+) -> Steering:
+    """Steering for a theme from the theme book, or worked out from the words of a free one
+    (and of the ``wanted`` keywords that come with it)."""
     lexicon, book = index.lexicon, index.themes
     theme = book.find(text)
     if theme is not None:
@@ -55,7 +58,7 @@ def resolve_theme(index: BankIndex, text: str, parts: int) -> Steering:
             dims = (*other, *rest)[:parts]
         keywords = tuple(dict.fromkeys((*theme.keywords, *sorted(_bigrams(theme.name)))))
         return Steering(theme.name, theme, keywords, tuple(dims), True)
-    scores = lexicon.scores(text)
+    scores = lexicon.scores(" ".join((text, *wanted)))
     order = {d.name: i for i, d in enumerate(lexicon.dimensions)}
     preferred = sorted(scores, key=lambda n: (-scores[n], order[n]))
     words = _bigrams(text)
@@ -104,6 +107,10 @@ def fit_body(text: str, keywords: tuple[str, ...]) -> str:
     return "".join(sentences[i] for i in sorted(keep))
 
 
+def _text_or_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
 def _quote(rec: Rec) -> str:
     body = rec.text.replace("“", "‘").replace("”", "’")
     tail = "" if body[-1:] in "。！？" else "。"
@@ -124,7 +131,11 @@ class Composer:
         self.rng = random.Random(self.seed)
         self.occasion = index.themes.occasion(request.occasion)
         theme_text = polish(simplify_input(" ".join(request.theme.split())))
-        self.steer = resolve_theme(index, theme_text, request.parts)
+        # The writer's keywords weigh more than the theme's own words.
+        self.wanted = tuple(
+            dict.fromkeys(w for k in request.keywords if (w := polish(simplify_input(k.strip()))))
+        )
+        self.steer = resolve_theme(index, theme_text, request.parts, self.wanted)
         self.plan: Plan | None = None
         self.headings: list[Heading | None] = []
         self._alternatives: list[tuple[Heading, DraftPart]] = []
@@ -154,7 +165,7 @@ class Composer:
             return plan, dims, headings
         wanted = "、".join(self.steer.preferred[:n]) if self.steer.fixed else f"{n} 个维度"
         hints = ["减少部分数（--parts 3）"] if n > 3 else []
-        if avoid.ids or avoid.texts:
+        if avoid:
             hints.append("少用几个 --avoid 文件（它们排除的标题用词也不再使用）")
         hints += ["在 themes.yaml 中调整维度", "用 drafter mine 补充语料"]
         raise DraftError(
@@ -197,13 +208,14 @@ class Composer:
             for rec in pool:
                 text = text_of(rec) if text_of else rec.text
                 key = fold_normalized(text) if text_of else rec.key
-                if key in seen or rec.id in blocked.ids or key in blocked.texts:
+                if key in seen or blocked.blocks_key(rec.id, key):
                     continue
                 score = 2.0 * (rec.dims[0] == dim) + 1.0 * (dim in rec.dims)
                 heading = rec.info.get("heading")
                 score += 4.0 * (isinstance(heading, str) and fold_normalized(heading) in related)
                 body = f"{rec.text}{rec.info.get('gist') or ''}"
                 score += 0.7 * min(3, _hits(body, self.steer.keywords))
+                score += 2.0 * min(2, _hits(body, self.wanted))
                 scored.append((score + 1.5 * self.rng.random(), rec, key))
             scored.sort(key=lambda s: -s[0])
             for _, rec, key in scored:
@@ -264,6 +276,9 @@ class Composer:
         values = occasion.values(steer.text)
         titles = steer.theme.titles if steer.theme and steer.theme.titles else None
         title = fill(rng.choice(titles or self.index.themes.default_titles), values)
+        title_source = {"kind": "theme", "file": "themes.yaml"}
+        if self.request.title and self.request.title.strip():
+            title, title_source = self.request.title.strip(), {"kind": "user"}
         blocked = self.request.avoid | used_material(parts)
         # Only attributed quotations open a speech; a bare saying would need a source to cite.
         quotes = [
@@ -297,11 +312,13 @@ class Composer:
             theme_known=steer.theme is not None,
             pattern=plan.display,
             notes=notes,
-            title_source={"kind": "theme", "file": "themes.yaml"},
+            title_source=title_source,
             opening_source=opening_source,
             closing_source=closings[0].source()
             if closings
             else {"kind": "theme", "file": "themes.yaml"},
+            speaker=_text_or_none(self.request.speaker),
+            organisation=_text_or_none(self.request.organisation),
         )
 
     # ── the interactive session's moves ──────────────────────────────────────────────────

@@ -21,18 +21,27 @@ POINTS_RANGE = (2, 5)
 
 @dataclass(frozen=True)
 class Avoid:
-    """Material an earlier draft used: entry ids and folded texts."""
+    """Material to leave out: entry ids, whole folded texts (an earlier draft's lines), and
+    folded words that no chosen line may contain (a brief's ``avoid``)."""
 
     ids: frozenset[str] = frozenset()
     texts: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
 
     def __or__(self, other: Avoid) -> Avoid:
-        return Avoid(self.ids | other.ids, self.texts | other.texts)
+        return Avoid(self.ids | other.ids, self.texts | other.texts, self.words | other.words)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.texts or self.words)
+
+    def blocks_key(self, entry_id: str | None, key: str) -> bool:
+        """Whether an entry (by id and folded text) is left out."""
+        if (entry_id is not None and entry_id in self.ids) or key in self.texts:
+            return True
+        return any(word in key for word in self.words)
 
     def blocks(self, entry_id: str | None, text: str) -> bool:
-        return (entry_id is not None and entry_id in self.ids) or fold_normalized(
-            text
-        ) in self.texts
+        return self.blocks_key(entry_id, fold_normalized(text))
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,10 @@ class DraftRequest:
     seed: int | None = None
     detail: str = "outline"
     avoid: Avoid = Avoid()
+    keywords: tuple[str, ...] = ()  # words whose material is preferred
+    title: str | None = None  # the writer's own title, used as written
+    speaker: str | None = None
+    organisation: str | None = None
 
     def check(self) -> None:
         """Refuse out-of-range options with a message that says what is allowed."""
@@ -110,6 +123,8 @@ class Draft:
     title_source: dict[str, Any] | None = None
     opening_source: dict[str, Any] | None = None
     closing_source: dict[str, Any] | None = None
+    speaker: str | None = None
+    organisation: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (see the README)."""
@@ -130,6 +145,8 @@ class Draft:
             "title_source": self.title_source,
             "opening_source": self.opening_source,
             "closing_source": self.closing_source,
+            "speaker": self.speaker,
+            "organisation": self.organisation,
         }
 
     def to_json(self) -> str:

@@ -192,20 +192,21 @@ def _template_line(exc: BaseException, template: jinja2.Template) -> tuple[str, 
     return template.filename or template.name or "?", None
 
 
-def render(
-    draft: Draft,
-    fmt: str = "md",
-    *,
-    template: str | None = None,
-    root: Path | None = None,
-    show_sources: bool = False,
-) -> str:
-    """The draft as text: JSON, or a template (by name or path) filled with it."""
+def load_template(
+    fmt: str = "md", template: str | None = None, root: Path | None = None
+) -> jinja2.Template | None:
+    """The template a format renders with (by name or path); ``None`` for plain JSON."""
     if template is None and fmt == "json":
-        return draft.to_json()
+        return None
     if template is None and fmt not in FORMATS:
         raise UsageError(f"未知的格式“{fmt}”，可选：{'、'.join(FORMATS)}")
-    tpl = _resolve(template or fmt, template_dirs(root))
+    return _resolve(template or fmt, template_dirs(root))
+
+
+def render_with(draft: Draft, tpl: jinja2.Template | None, show_sources: bool = False) -> str:
+    """The draft filled into a loaded template (JSON when there is none)."""
+    if tpl is None:
+        return draft.to_json()
     try:
         return tpl.render(draft=draft.to_dict(), show_sources=show_sources)
     except jinja2.UndefinedError as exc:
@@ -219,3 +220,15 @@ def render(
     except Exception as exc:  # a template is user code: any failure there is its error
         where, line = _template_line(exc, tpl)
         raise TemplateError(f"模板出错：{exc}", path=where, line=line) from None
+
+
+def render(
+    draft: Draft,
+    fmt: str = "md",
+    *,
+    template: str | None = None,
+    root: Path | None = None,
+    show_sources: bool = False,
+) -> str:
+    """The draft as text: JSON, or a template (by name or path) filled with it."""
+    return render_with(draft, load_template(fmt, template, root), show_sources)

@@ -222,6 +222,8 @@ def test_format_json_has_the_documented_shape() -> None:
         "title_source",
         "opening_source",
         "closing_source",
+        "speaker",
+        "organisation",
     }
     assert data["theme"] == THEME and data["seed"] == 6 and data["occasion"] == "研讨发言"
     for part in data["parts"]:

@@ -35,7 +35,7 @@ THEME = "激励干部担当作为"  # theme 1 of the bundled theme book
 DRAFT_KEYS = {
     *("title", "theme", "occasion", "seed", "opening", "parts", "closing", "bank_version"),
     *("detail", "dimensions", "theme_known", "pattern", "notes"),
-    *("title_source", "opening_source", "closing_source"),
+    *("title_source", "opening_source", "closing_source", "speaker", "organisation"),
 }
 PART_KEYS = {"number", "heading", "dimension", "lead", "points", "source", "lead_source"}
 EDITED_HEADING = "自定标题测试，务求实效"
