@@ -287,6 +287,80 @@ def new_cmd(
         note(f"已保存到 {saved.path}（种子 {saved.draft.seed}）")
 
 
+brief_app = typer.Typer(
+    help="简报文件：为批量起草准备的 YAML。", no_args_is_help=True, add_completion=False
+)
+app.add_typer(brief_app, name="brief")
+
+
+@brief_app.command("new")
+def brief_new_cmd(
+    path: Annotated[Path, typer.Argument(help="要写入的简报文件（默认 briefs.yaml）。")] = Path(
+        "briefs.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
+) -> None:
+    """写一个带注释的示例简报文件，照着改即可用于 drafter batch。"""
+    from .console import note
+    from .examples import write_example
+
+    written = write_example(path, force)
+    note(f"已写入 {written}；修改后运行：drafter batch {written} --out 输出目录")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    import re
+
+    return tuple(dict.fromkeys(f.lower() for f in re.split(r"[,，、\s]+", value) if f))
+
+
+@app.command("batch")
+def batch_cmd(
+    briefs: Annotated[
+        list[Path], typer.Argument(help="简报文件（YAML，可多个；给目录则读其中的 .yaml）。")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录。")] = Path("drafts"),
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="没有写 formats 的简报用这些格式，逗号分隔：md,txt,json。"
+        ),
+    ] = "md",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行的进程数。")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="全部重新生成，并覆盖输出目录里已有的同名文件。")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="只检查简报（格式、场合、模板、文件名），不生成。")
+    ] = False,
+    bank: Annotated[
+        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
+    ] = None,
+) -> None:
+    """按简报文件批量起草：每条简报一份提纲；有问题的简报单独报告，其余照常写出。
+
+    退出码：0 全部成功；1 有简报失败或有误；2 没有一条简报可用。
+    """
+    from .batch import BatchOptions, check_batch, run_batch
+    from .console import BatchProgress, print_batch_report, print_problems
+
+    options = BatchOptions(out, _bank_dir(bank), _formats(fmt), jobs, force, _State.root)
+    if check:
+        report = check_batch(briefs, options)
+        print_problems(report.problems)
+        print_batch_report(report, checked=True)
+        raise typer.Exit(report.exit_code)
+    progress = BatchProgress()
+    try:
+        report = run_batch(briefs, options, progress)
+    finally:
+        progress.stop()
+    if not progress.started:
+        print_problems(report.problems)
+    print_batch_report(report)
+    raise typer.Exit(report.exit_code)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

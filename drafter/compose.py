@@ -7,6 +7,7 @@ same bank, request and seed give the same draft. Nothing is used twice in one dr
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass, replace
@@ -76,10 +77,14 @@ def resolve_theme(
     return Steering(text, None, keywords, tuple(dict.fromkeys(preferred)), False)
 
 
+@functools.lru_cache(
+    maxsize=1 << 16
+)  # the same bank texts meet the same keywords draft after draft
 def _hits(text: str, keywords: tuple[str, ...]) -> int:
     return sum(1 for k in keywords if k in text)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def lead_sentence(text: str) -> str:
     """The opening sentence of a paragraph (two when the first is a short maxim)."""
     sentences = split_sentences(text)

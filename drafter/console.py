@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
 
+    from .batch import BatchReport, Outcome
+    from .briefs import BriefProblem
     from .catalog import ThemeStatus
     from .mining import MineReport
     from .models import ParseResult
@@ -130,3 +133,100 @@ def print_templates(infos: list[TemplateInfo]) -> None:
             where += "（已被覆盖）"
         table.add_row(info.name, where, info.description or "—", str(info.path))
     _console().print(table)
+
+
+STATUS_LABELS = {
+    "written": "[green]新生成[/]",
+    "updated": "[green]已更新[/]",
+    "unchanged": "[dim]未变，跳过[/]",
+    "failed": "[red]失败[/]",
+    "invalid": "[red]简报有误[/]",
+    "valid": "[green]可用[/]",
+}
+_TABLE_ROWS = 40  # a big batch lists every problem, then a sample; the manifest has the rest
+
+
+class BatchProgress:
+    """A progress bar on stderr while a batch drafts (nothing when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.task: object = None
+        self.started = False
+
+    def start(self, total: int, problems: list[BriefProblem]) -> None:
+        self.started = True
+        print_problems(problems)
+        console = _console(stderr=True)
+        if total and console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("起草中", total=total)
+
+    def advance(self, outcome: Outcome) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def print_problems(problems: list[BriefProblem]) -> None:
+    for problem in problems:
+        error(problem.user_message())
+
+
+def print_batch_report(report: BatchReport, checked: bool = False) -> None:
+    """The summary table (brief, status, files, seed), counts, and where the manifest is."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    for warning in report.warnings:
+        warn(warning)
+    bad = [o for o in report.outcomes if o.status in ("failed", "invalid")]
+    good = [o for o in report.outcomes if o.status not in ("failed", "invalid")]
+    shown = bad + good[: max(0, _TABLE_ROWS - len(bad))]
+    table = Table(title="简报检查结果" if checked else "批量起草结果", title_justify="left")
+    for column in ("简报", "状态", "文件", "种子", "说明"):
+        table.add_column(column, overflow="fold")
+    for o in sorted(shown, key=report.outcomes.index):
+        table.add_row(
+            escape(o.id),
+            STATUS_LABELS.get(o.status, o.status),
+            escape("、".join(o.files)) or "—",
+            "—" if o.seed is None else str(o.seed),
+            escape(o.message or ""),
+        )
+    if report.outcomes:
+        console.print(table)
+    if len(shown) < len(report.outcomes):
+        console.print(
+            f"[dim]…… 另有 {len(report.outcomes) - len(shown)} 条成功，见 manifest.json[/]"
+        )
+    counts = [
+        (label, report.count(status))
+        for status, label in (
+            ("written", "新生成"),
+            ("updated", "已更新"),
+            ("unchanged", "未变"),
+            ("valid", "可用"),
+            ("failed", "失败"),
+            ("invalid", "简报有误"),
+        )
+    ]
+    summary = "，".join(f"{label} {n}" for label, n in counts if n) or "没有可用的简报"
+    console.print(f"读取简报文件 {report.files_read}/{report.files_given} 个；{summary}。")
+    if report.manifest is not None:
+        console.print(f"清单：{escape(str(report.manifest))}")

@@ -49,12 +49,12 @@ def _plausibility(text: str) -> float:
     return sum(1 for c in han if c in _COMMON) / (len(han) + odd)
 
 
-def decode_bytes(data: bytes, name: str = "<input>") -> str:
-    """Decode a document's bytes, raising ``InputError`` for binary or undecodable data."""
+def detect_encoding(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode bytes and name the encoding used; ``InputError`` for binary or undecodable data."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                return data.decode(codec), codec.removesuffix("-sig")
             except UnicodeDecodeError as exc:
                 raise InputError(
                     f"文件以 BOM 标明编码，但内容无法按 {codec} 解码", path=name
@@ -62,10 +62,10 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
     if _looks_binary(data):
         raise InputError("这是二进制文件，不是文本文档", path=name)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best: tuple[float, str] | None = None
+    best: tuple[float, str, str] | None = None
     for codec in ("gb18030", "big5"):
         try:
             text = data.decode(codec)
@@ -73,11 +73,16 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
             continue
         score = _plausibility(text)
         if best is None or score > best[0]:
-            best = (score, text)
+            best = (score, text, codec)
     # Random bytes sometimes decode as GB18030; real prose has a high share of common characters.
     if best is None or best[0] < 0.3:
         raise InputError("无法识别文件编码（支持 UTF-8、GB18030/GBK、Big5）", path=name)
-    return best[1]
+    return best[1], best[2]
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> str:
+    """Decode a document's bytes, raising ``InputError`` for binary or undecodable data."""
+    return detect_encoding(data, name)[0]
 
 
 def read_document(path: Path) -> str:

@@ -16,6 +16,7 @@ from .normalize import fold_normalized
 
 OCCASIONS = ("研讨发言", "座谈发言", "交流发言", "讲话")
 DETAILS = ("outline", "full")
+FORMATS = ("md", "txt", "json")  # output formats; md and txt are templates, json is the model
 POINTS_RANGE = (2, 5)
 
 

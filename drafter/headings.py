@@ -9,6 +9,7 @@ skeleton and the same length in every slot, so the headings stay 对仗.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Iterator
@@ -188,7 +189,7 @@ class Plan:
                     return -2 * _CLASH  # the same words twice in one draft
                 if other.options[u].texts[0][:2] == option.texts[0][:2]:
                     score -= 3  # parallel headings should not start with the same verb
-        words = [{t[i : i + 2] for t in o.texts for i in range(len(t) - 1)} for o in combo]
+        words = [_bigrams(o.texts) for o in combo]
         for a, b in itertools.combinations(words, 2):
             if a & b:
                 score -= 4  # "筑牢…，筑牢…": a heading repeating itself
@@ -197,7 +198,21 @@ class Plan:
         return score
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _bigrams(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
+
+
 def _plans_of(index: BankIndex, rec: Rec) -> list[Plan]:
+    """The plans of one skeleton (built once per index: every draft reads the same ones)."""
+    key = ("plans", rec.id)
+    if key not in index.memo:
+        index.memo[key] = _build_plans(index, rec)
+    plans: list[Plan] = index.memo[key]
+    return plans
+
+
+def _build_plans(index: BankIndex, rec: Rec) -> list[Plan]:
     pieces, fillers = parse_pattern(rec.info)
     unit_specs = _units(pieces)
     units = [

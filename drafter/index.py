@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -91,6 +91,7 @@ class BankIndex:
     bodies_file: Path | None = None
     bodies: dict[str, str] | None = None  # point id -> body, read on first use
     cache_key: str = ""
+    memo: dict[Any, Any] = field(default_factory=dict)  # derived structures drafts share
 
     def of(self, kind: str, dim: str | None = None) -> list[Rec]:
         rows = self.rows.get(kind, [])

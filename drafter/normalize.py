@@ -112,6 +112,7 @@ def fold(text: str) -> str:
     return _FOLD_DROP.sub("", to_simplified(text).translate(_PUNCT_FOLD)).lower()
 
 
+@lru_cache(maxsize=1 << 16)  # drafting compares the same bank texts over and over
 def fold_normalized(text: str) -> str:
     """``fold`` for text that is already simplified (skips the script conversion)."""
     return _FOLD_DROP.sub("", text.translate(_PUNCT_FOLD)).lower()

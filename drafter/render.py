@@ -14,11 +14,10 @@ from typing import Any
 
 import jinja2
 
-from .draft import Draft
+from .draft import FORMATS, Draft
 from .errors import TemplateError, UsageError
 from .workspace import bundled
 
-FORMATS = ("md", "txt", "json")
 SUFFIX = ".j2"
 _DIGITS = "零一二三四五六七八九"
 

@@ -1,10 +1,16 @@
-"""Reading and writing YAML safely: positions in errors, no escapes, atomic replacement."""
+"""Reading and writing YAML safely: positions in errors, no escapes, atomic replacement.
+
+Untrusted YAML is bounded before it is parsed: a size limit, a nesting limit (libyaml's composer
+recurses in C and crashes the interpreter on tens of thousands of nested ``[``), and, for
+positioned loading, a budget on how far aliases may expand.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,6 +18,9 @@ from typing import Any
 from .errors import BankError, DrafterError
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 200  # real banks and briefs nest fewer than ten levels
+_BRACKETS = re.compile(r"[\[\]{}]")
+_INDICATORS = re.compile(r"(?:[-?:][ \t]+){8,}")
 
 
 class LineDict(dict[str, Any]):
@@ -39,33 +48,199 @@ def _loader() -> Any:
     return loader
 
 
-def load_yaml(path: Path, error: type[DrafterError] = BankError, max_bytes: int = MAX_BYTES) -> Any:
-    """Parse a YAML file; problems become ``error`` naming the file, line and column."""
+def nesting_bound(text: str) -> int:
+    """An upper bound on how deeply ``text`` nests flow collections and inline indicators."""
+    depth = top = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            top = max(top, depth)
+        elif depth:
+            depth -= 1
+    runs = (len(re.findall(r"[-?:]", m.group())) for m in _INDICATORS.finditer(text))
+    return top + max(runs, default=0)
+
+
+def read_yaml_text(
+    path: Path, error: type[DrafterError], max_bytes: int, detect: bool = False
+) -> tuple[str, str]:
+    """A YAML file's text and its encoding, refused when too big, too deep or undecodable.
+
+    UTF-8 (with or without a BOM) always; with ``detect``, also UTF-16 with a BOM and GB18030/GBK
+    or Big5 when the text reads as real Chinese (never a garbled guess).
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise error("文件不存在", path=path) from exc
+    except IsADirectoryError as exc:
+        raise error("这是一个目录，不是文件", path=path) from exc
     except OSError as exc:
         raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
     if len(data) > max_bytes:
         size, limit = len(data) / 2**20, max_bytes / 2**20
         raise error(f"文件过大（{size:.1f} MB，上限 {limit:.0f} MB）", path=path)
     try:
-        text = data.decode("utf-8-sig")
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
-        raise error("YAML 文件必须是 UTF-8 编码", path=path) from exc
+        if not detect:
+            raise error("YAML 文件必须是 UTF-8 编码", path=path) from exc
+        from .decoding import detect_encoding
+
+        try:
+            text, encoding = detect_encoding(data, str(path))
+        except DrafterError as bad:
+            raise error(f"{bad.message}；请另存为 UTF-8", path=path) from exc
+    if "\x00" in text:
+        raise error("文件里有 NUL 字符，不是 YAML 文本", path=path)
+    if nesting_bound(text) > MAX_DEPTH:
+        raise error(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取", path=path)
+    return text, encoding
+
+
+def _yaml_error(exc: Exception, path: Path, error: type[DrafterError]) -> DrafterError:
     import yaml
 
-    try:
-        return yaml.load(text, Loader=_loader())  # derives from a safe loader
-    except yaml.MarkedYAMLError as exc:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        raise error(f"YAML 格式错误：{problem}", path=path, line=line, column=column) from exc
-    except yaml.YAMLError as exc:
-        raise error(f"YAML 格式错误：{exc}", path=path) from exc
+        return error(f"YAML 格式错误：{problem}", path=path, line=line, column=column)
+    if isinstance(exc, RecursionError):
+        return error("YAML 嵌套过深，拒绝读取", path=path)
+    return error(f"YAML 格式错误：{exc}", path=path)
+
+
+def load_yaml(path: Path, error: type[DrafterError] = BankError, max_bytes: int = MAX_BYTES) -> Any:
+    """Parse a YAML file; problems become ``error`` naming the file, line and column."""
+    text, _ = read_yaml_text(path, error, max_bytes)
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())  # derives from a safe loader
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise _yaml_error(exc, path, error) from exc
+
+
+Position = tuple[int, int]  # (line, column), both 1-based
+
+
+class PosDict(dict[Any, Any]):
+    """A mapping that knows where it, each of its keys and each of its values are in the file."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__()
+        self.line, self.column = line, column
+        self.keys_at: dict[Any, Position] = {}
+        self.values_at: dict[Any, Position] = {}
+        self.duplicates: list[tuple[Any, Position]] = []
+
+    def at(self, key: Any) -> Position:
+        """Where the value of ``key`` is (or the mapping itself when the key is absent)."""
+        return self.values_at.get(key, (self.line, self.column))
+
+
+class PosList(list[Any]):
+    """A sequence that knows where it and each of its items are in the file."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__()
+        self.line, self.column = line, column
+        self.items_at: list[Position] = []
+
+
+def _mark(node: Any) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Python values from a composed node graph, with positions and an alias budget."""
+
+    def __init__(self, path: Path, error: type[DrafterError], budget: int) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.path, self.error, self.budget = path, error, budget
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: Any) -> Any:
+        self.budget -= 1
+        if self.budget < 0:  # aliases re-enter shared nodes: a tiny file can expand without end
+            line, column = _mark(node)
+            raise self.error(
+                "YAML 的锚点和别名展开后过大，拒绝读取", path=self.path, line=line, column=column
+            )
+        if isinstance(node, self.yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:str":
+                return node.value  # most values: skip the constructor's bookkeeping
+            return self.constructor.construct_object(node)
+        if isinstance(node, self.yaml.SequenceNode):
+            items = PosList(*_mark(node))
+            for child in node.value:
+                items.append(self.build(child))
+                items.items_at.append(_mark(child))
+            return items
+        return self._mapping(node)
+
+    def _mapping(self, node: Any) -> PosDict:
+        out = PosDict(*_mark(node))
+        explicit = []
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged = self.build(value_node)
+                for source in merged if isinstance(merged, list) else [merged]:
+                    if not isinstance(source, PosDict):
+                        line, column = _mark(value_node)
+                        raise self.error(
+                            "合并键 << 的值必须是映射（或映射的列表）",
+                            path=self.path,
+                            line=line,
+                            column=column,
+                        )
+                    for key, value in source.items():
+                        if key not in out:  # the first merged mapping wins, as YAML says
+                            out[key] = value
+                            out.keys_at[key] = source.keys_at[key]
+                            out.values_at[key] = source.values_at[key]
+                continue
+            if not isinstance(key_node, self.yaml.ScalarNode):
+                line, column = _mark(key_node)
+                raise self.error(
+                    "映射的键必须是简单的文字", path=self.path, line=line, column=column
+                )
+            explicit.append((key_node, value_node))
+        seen: set[Any] = set()
+        for key_node, value_node in explicit:
+            key = self.constructor.construct_object(key_node)
+            if key in seen:
+                out.duplicates.append((key, _mark(key_node)))
+            seen.add(key)
+            out[key] = self.build(value_node)
+            out.keys_at[key] = _mark(key_node)
+            out.values_at[key] = _mark(value_node)
+        return out
+
+
+def load_positioned(
+    path: Path, error: type[DrafterError], max_bytes: int = MAX_BYTES
+) -> tuple[Any, str]:
+    """A YAML file as ``PosDict``/``PosList``/scalars, and the encoding it was read in.
+
+    Meant for files people write by hand (briefs), so other encodings than UTF-8 are detected.
+    """
+    text, encoding = read_yaml_text(path, error, max_bytes, detect=True)
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=base)
+        if node is None:
+            return None, encoding
+        # Every node is at least a few characters of text; more visits than that means aliases.
+        return _Builder(path, error, budget=2 * len(text) + 10_000).build(node), encoding
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise _yaml_error(exc, path, error) from exc
 
 
 def dump_yaml(data: Any) -> str:
@@ -85,16 +260,21 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename.
+
+    ``durable`` also flushes it to disk before the rename (survives a power cut, not only a
+    killed process); a batch of thousands of small files skips that and stays fast.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

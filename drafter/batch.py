@@ -1,0 +1,475 @@
+"""Batch drafting: every valid brief drafted and written, whatever happens to the others.
+
+The run is planned first (briefs checked against the bank and templates, output paths made
+safe, earlier runs' files recognised), then drafted serially or in worker processes: a brief's
+draft depends only on the brief and the bank, so ``--jobs`` never changes a byte of output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .briefs import Brief, BriefProblem, read_briefs
+from .draft import FORMATS
+from .errors import DrafterError, UsageError
+from .manifest import OK_STATUSES, History, Journal, Record, read_history, sha256, write_manifest
+from .outpaths import safe_name, target
+
+WRITTEN, UPDATED, UNCHANGED = OK_STATUSES
+FAILED, INVALID, VALID = "failed", "invalid", "valid"
+LOCK = ".drafter-batch.lock"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    out: Path
+    bank: Path
+    formats: tuple[str, ...] = ("md",)  # for briefs that do not name their own
+    jobs: int = 1
+    force: bool = False
+    root: Path | None = None  # workspace: its templates/ come before the built-in ones
+
+
+@dataclass
+class Outcome:
+    """How one brief ended; ``files`` are relative to the output folder."""
+
+    id: str
+    brief_file: Path
+    brief_line: int | None
+    status: str
+    files: list[str] = field(default_factory=list)
+    seed: int | None = None
+    message: str | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # file -> sha256 of what was written
+    bank_version: str | None = None
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome]
+    problems: list[BriefProblem]
+    files_given: int
+    files_read: int
+    bank_version: str
+    manifest: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for o in self.outcomes if o.status in statuses)
+
+    @property
+    def exit_code(self) -> int:
+        """0: every brief done; 1: some failed or were invalid; 2: nothing could be used."""
+        usable = self.count(*OK_STATUSES, VALID, FAILED)
+        if self.files_read == 0 or usable == 0:
+            return 2
+        return 1 if self.problems or self.count(FAILED, INVALID) else 0
+
+
+class Progress(Protocol):
+    def start(self, total: int, problems: list[BriefProblem]) -> None: ...
+
+    def advance(self, outcome: Outcome) -> None: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    number: int  # position among the valid briefs: outcomes are reported in this order
+    brief: Brief
+    seed: int
+    targets: tuple[tuple[str, str], ...]  # (format, path relative to the output folder)
+    fingerprint: str
+    status: str  # WRITTEN or UPDATED
+
+
+def default_seed(brief_id: str, theme: str) -> int:
+    """The seed of a brief that names none: fixed by its id and theme, so reruns agree."""
+    digest = hashlib.sha256(f"{brief_id}\0{theme}".encode()).hexdigest()
+    return int(digest[:12], 16) % 1_000_000
+
+
+class _Templates:
+    """Templates loaded once per (template, format), with a digest of their source."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.loaded: dict[tuple[str | None, str], tuple[Any, str]] = {}
+
+    def get(self, template: str | None, fmt: str) -> tuple[Any, str]:
+        key = (template, fmt)
+        if key not in self.loaded:
+            from .render import load_template
+
+            tpl = None if fmt == "json" else load_template(fmt, template, self.root)
+            source = Path(tpl.filename).read_bytes() if tpl is not None and tpl.filename else b""
+            self.loaded[key] = (tpl, sha256(source)[:16])
+        return self.loaded[key]
+
+
+@dataclass
+class _Context:
+    """What a worker needs: the bank index, templates, the folder and its journal."""
+
+    spec: tuple[str, str, str | None]
+    index: Any
+    templates: _Templates
+    out: Path
+    journal: Journal
+
+
+_CONTEXT: _Context | None = None
+
+
+def _context(bank: Path, out: Path, root: Path | None) -> _Context:
+    global _CONTEXT
+    spec = (str(bank), str(out), str(root) if root else None)
+    if _CONTEXT is None or _CONTEXT.spec != spec:
+        from .index import load_index
+
+        _CONTEXT = _Context(spec, load_index(bank), _Templates(root), out, Journal(out))
+    return _CONTEXT
+
+
+def _init_worker(bank: str, out: str, root: str | None) -> None:
+    _context(Path(bank), Path(out), Path(root) if root else None)
+
+
+def _run(job: Job) -> Outcome:
+    """Draft one brief and put its files in place (after the journal names them)."""
+    from .compose import compose
+    from .render import render_with
+    from .yamlio import write_atomic
+
+    ctx = _CONTEXT
+    assert ctx is not None
+    brief = job.brief
+    outcome = Outcome(brief.id, brief.file, brief.line, FAILED, seed=job.seed)
+    try:
+        draft = compose(ctx.index, brief.request(job.seed))
+        texts = [
+            (rel, render_with(draft, ctx.templates.get(brief.template, fmt)[0], brief.sources))
+            for fmt, rel in job.targets
+        ]
+        record = Record(
+            brief.id,
+            job.status,
+            str(brief.file),
+            brief.line,
+            {rel: sha256(text.encode("utf-8")) for rel, text in texts},
+            job.seed,
+            draft.bank_version,
+            job.fingerprint,
+            brief.settings(),
+        )
+        ctx.journal.append(record)
+        for rel, text in texts:
+            write_atomic(ctx.out / rel, text, durable=False)
+    except DrafterError as exc:
+        outcome.message = exc.user_message()
+        return outcome
+    except OSError as exc:
+        outcome.message = f"无法写入文件（{exc.strerror or exc}）"
+        return outcome
+    except Exception as exc:  # one brief's unexpected failure must not cost the others
+        outcome.message = f"意外错误（{type(exc).__name__}：{exc}）"
+        return outcome
+    outcome.status, outcome.files, outcome.digests = job.status, list(record.files), record.files
+    outcome.bank_version = draft.bank_version
+    outcome.message = "；".join(draft.notes) or None
+    return outcome
+
+
+def _run_chunk(jobs: list[Job]) -> list[Outcome]:
+    return [_run(job) for job in jobs]
+
+
+def _execute(jobs: list[Job], options: BatchOptions, done: Callable[[Outcome], None]) -> None:
+    """Run the jobs, in this process or in ``options.jobs`` worker processes."""
+    _context(options.bank, options.out, options.root)
+    workers = min(options.jobs, len(jobs))
+    if workers <= 1:
+        for job in jobs:
+            done(_run(job))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork shares the loaded index with the workers; elsewhere they load it from the cache.
+    methods = multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    spec = (str(options.bank), str(options.out), str(options.root) if options.root else None)
+    with ProcessPoolExecutor(
+        workers, mp_context=mp, initializer=_init_worker, initargs=spec
+    ) as pool:
+        futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
+        try:
+            for future in as_completed(futures):
+                for outcome in future.result():
+                    done(outcome)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+@dataclass
+class _Plan:
+    jobs: list[Job] = field(default_factory=list)
+    outcomes: dict[int, Outcome] = field(default_factory=dict)  # decided without drafting
+    problems: list[BriefProblem] = field(default_factory=list)
+    order: list[Brief] = field(default_factory=list)
+
+
+def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank: str) -> str:
+    from . import __version__
+
+    data = [brief.settings(), seed, list(targets), digests, bank, __version__]
+    return sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())[:32]
+
+
+def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: History | None) -> _Plan:
+    """Check each brief against the bank, templates and folder; decide what to draft."""
+    plan = _Plan()
+    templates = _context(options.bank, options.out, options.root).templates
+    occasions = [o.name for o in index.themes.occasions]
+    taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
+    for brief in briefs:
+
+        def bad(key: str, message: str, brief: Brief = brief) -> None:
+            line, column = brief.at(key)
+            plan.problems.append(BriefProblem(brief.file, line, column, brief.id, message))
+
+        before = len(plan.problems)
+        if brief.occasion not in occasions:
+            bad("occasion", f"未知的场合“{brief.occasion}”（可选：{'、'.join(occasions)}）")
+        formats = brief.formats or options.formats
+        stem = brief.output or safe_name(brief.id)
+        targets: list[tuple[str, str]] = []
+        digests = []
+        for fmt in formats:
+            rel = f"{stem}.{fmt}"
+            try:
+                target(options.out, stem, fmt)
+                digests.append(templates.get(brief.template, fmt)[1])
+            except DrafterError as exc:
+                bad("template" if brief.template else "formats", exc.message)
+                continue
+            other = taken.setdefault(rel.casefold(), brief.id)
+            if other != brief.id:
+                bad("output" if brief.output else "id", f"输出文件 {rel} 与简报“{other}”的相同")
+            targets.append((fmt, rel))
+        if len(plan.problems) > before:
+            continue
+        plan.order.append(brief)
+        seed = brief.seed if brief.seed is not None else default_seed(brief.id, brief.theme)
+        fingerprint = _fingerprint(brief, seed, targets, digests, index.version)
+        number = len(plan.order) - 1
+        if history is None:  # checking only
+            plan.outcomes[number] = Outcome(
+                brief.id, brief.file, brief.line, VALID, [r for _, r in targets], seed
+            )
+            continue
+        status = _decide(brief, targets, fingerprint, options, history)
+        if isinstance(status, Outcome):
+            status.seed = seed
+            plan.outcomes[number] = status
+        else:
+            plan.jobs.append(Job(number, brief, seed, tuple(targets), fingerprint, status))
+    return plan
+
+
+def _decide(
+    brief: Brief,
+    targets: list[tuple[str, str]],
+    fingerprint: str,
+    options: BatchOptions,
+    history: History,
+) -> str | Outcome:
+    """WRITTEN/UPDATED for a brief to draft, or its outcome when it is up to date or blocked."""
+    current = {rel: _digest(options.out / rel) for _, rel in targets}
+    previous = history.records.get(brief.id)
+    rels = [rel for _, rel in targets]
+    if (
+        not options.force
+        and previous is not None
+        and previous.status in OK_STATUSES
+        and previous.fingerprint == fingerprint
+        and all(
+            current[rel] is not None and previous.files.get(rel) == current[rel] for rel in rels
+        )
+    ):
+        return Outcome(brief.id, brief.file, brief.line, UNCHANGED, rels)
+    present = [rel for rel in rels if current[rel] is not None]
+    foreign = [rel for rel in present if not history.ours(rel, current[rel])]
+    if foreign and not options.force:
+        return Outcome(
+            brief.id,
+            brief.file,
+            brief.line,
+            FAILED,
+            message=f"文件已存在，且不是 drafter 为这份简报写的（或写后改过）：{'、'.join(foreign)}；"
+            "要覆盖请加 --force",
+        )
+    return UPDATED if present else WRITTEN
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return sha256(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return "(folder)"  # never ours: refused like any foreign file
+
+
+def _clean_temporaries(out: Path, rels: Iterable[str]) -> None:
+    """Remove the temporary files a killed run left beside the files it was writing."""
+    names: dict[Path, set[str]] = {}
+    for rel in rels:
+        path = out / rel
+        names.setdefault(path.parent, set()).add(path.name)
+    for folder, wanted in names.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            ours = name.startswith(".") and name.endswith(".tmp")
+            if ours and name[1:-4].rpartition(".")[0] in wanted:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _invalid(problems: list[BriefProblem]) -> list[Outcome]:
+    """One outcome per invalid brief (problems about a file as a whole have no brief)."""
+    seen: dict[tuple[Path, str], Outcome] = {}
+    for problem in problems:
+        if problem.brief and problem.brief != "defaults":
+            key = (problem.path, problem.brief)
+            if key not in seen:
+                seen[key] = Outcome(
+                    problem.brief, problem.path, problem.line, INVALID, message=problem.message
+                )
+    return list(seen.values())
+
+
+def _in_order(outcomes: list[Outcome], files: list[Path]) -> list[Outcome]:
+    """Outcomes in the order the briefs appear: by file as given, then by line."""
+    rank = {path: i for i, path in enumerate(files)}
+    return sorted(outcomes, key=lambda o: (rank.get(o.brief_file, len(rank)), o.brief_line or 0))
+
+
+def _check_options(options: BatchOptions) -> None:
+    if options.jobs < 1:
+        raise UsageError(f"--jobs 应为正整数，而不是 {options.jobs}")
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown or not options.formats:
+        raise UsageError(f"未知的格式“{'、'.join(unknown)}”，可选：{'、'.join(FORMATS)}")
+    if options.out.exists() and not options.out.is_dir():
+        raise UsageError("输出目录是一个文件", path=options.out)
+
+
+def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
+    """Validate briefs against the schema, the bank and the templates; write nothing."""
+    _check_options(options)
+    found = read_briefs(paths)
+    index = _context(options.bank, options.out, options.root).index
+    plan = _plan(found.briefs, options, index, None)
+    problems = found.problems + plan.problems
+    outcomes = _in_order([*plan.outcomes.values(), *_invalid(problems)], found.files)
+    return BatchReport(outcomes, problems, len(found.files), found.files_read, index.version)
+
+
+def run_batch(
+    paths: list[Path], options: BatchOptions, progress: Progress | None = None
+) -> BatchReport:
+    """Draft every valid brief into ``options.out``; see ``BatchReport.exit_code``."""
+    from . import __version__
+    from .locking import folder_lock
+
+    _check_options(options)
+    found = read_briefs(paths)
+    ctx = _context(options.bank, options.out, options.root)
+    index = ctx.index
+    report = BatchReport([], [], len(found.files), found.files_read, index.version)
+    if not found.briefs:
+        report.problems = found.problems
+        report.outcomes = _invalid(found.problems)
+        return report
+    busy = "另一个 drafter batch 正在向这个目录写入，请等它结束"
+    try:
+        options.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"无法创建输出目录（{exc.strerror}）", path=options.out) from exc
+    with folder_lock(options.out, LOCK, busy):
+        history = read_history(options.out)
+        plan = _plan(found.briefs, options, index, history)
+        report.problems = found.problems + plan.problems
+        report.warnings = history.problems
+        _clean_temporaries(options.out, (rel for job in plan.jobs for _, rel in job.targets))
+        if progress is not None:
+            progress.start(len(plan.jobs), report.problems)
+        results = dict(plan.outcomes)
+        by_id = {job.brief.id: job.number for job in plan.jobs}
+
+        def finished(outcome: Outcome) -> None:
+            results[by_id[outcome.id]] = outcome
+            if progress is not None:
+                progress.advance(outcome)
+
+        try:
+            _execute(plan.jobs, options, finished)
+        finally:
+            ctx.journal.close()
+            report.outcomes = _in_order(
+                [*results.values(), *_invalid(report.problems)], found.files
+            )
+            records = _records(report.outcomes, plan, history)
+            meta = {
+                "drafter": __version__,
+                "bank": str(options.bank),
+                "bank_version": index.version,
+                "formats": list(options.formats),
+            }
+            report.manifest = write_manifest(options.out, meta, records)
+    return report
+
+
+def _records(outcomes: list[Outcome], plan: _Plan, history: History) -> list[Record]:
+    """This run's briefs in order, then those that only earlier runs knew."""
+    jobs = {job.brief.id: job for job in plan.jobs}
+    briefs = {b.id: b for b in plan.order}
+    out: list[Record] = []
+    for outcome in outcomes:
+        previous = history.records.get(outcome.id)
+        if outcome.status == UNCHANGED and previous is not None:
+            out.append(Record(**{**previous.__dict__, "status": UNCHANGED}))
+            continue
+        brief, job = briefs.get(outcome.id), jobs.get(outcome.id)
+        out.append(
+            Record(
+                outcome.id,
+                outcome.status,
+                str(outcome.brief_file),
+                outcome.brief_line,
+                dict(outcome.digests),
+                outcome.seed,
+                outcome.bank_version,
+                job.fingerprint if job else None,
+                brief.settings() if brief else {},
+                outcome.message,
+            )
+        )
+    current = {o.id for o in outcomes}
+    out += [r for r in history.records.values() if r.id not in current]
+    return out
