@@ -46,12 +46,21 @@ _EXPORTS = {
     "compose": "compose",
     "draft_outline": "compose",
     "render": "render",
+    "Brief": "briefs",
+    "read_briefs": "briefs",
+    "BatchOptions": "batch",
+    "BatchReport": "batch",
+    "check_batch": "batch",
+    "run_batch": "batch",
 }
 
 __all__ = [
     "Bank",
     "BankError",
     "BankIndex",
+    "BatchOptions",
+    "BatchReport",
+    "Brief",
     "Document",
     "Draft",
     "DraftError",
@@ -69,6 +78,7 @@ __all__ = [
     "TemplateError",
     "UsageError",
     "__version__",
+    "check_batch",
     "compose",
     "draft_outline",
     "load_bank",
@@ -78,11 +88,15 @@ __all__ = [
     "parse_file",
     "parse_paths",
     "parse_text",
+    "read_briefs",
     "render",
+    "run_batch",
 ]
 
 if TYPE_CHECKING:
     from .bank import Bank, Entry, Source, load_bank
+    from .batch import BatchOptions, BatchReport, check_batch, run_batch
+    from .briefs import Brief, read_briefs
     from .compose import compose, draft_outline
     from .draft import Draft, DraftPart, DraftPoint, DraftRequest
     from .errors import BankError, DrafterError, DraftError, InputError, TemplateError, UsageError

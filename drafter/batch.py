@@ -125,13 +125,14 @@ class _Context:
     journal: Journal
 
 
-_CONTEXT: _Context | None = None
+_CONTEXT: _Context | None = None  # set per run; forked workers inherit it
 
 
-def _context(bank: Path, out: Path, root: Path | None) -> _Context:
+def _context(bank: Path, out: Path, root: Path | None, fresh: bool = True) -> _Context:
+    """The run's context; ``fresh`` reloads the bank (it may have changed since last run)."""
     global _CONTEXT
     spec = (str(bank), str(out), str(root) if root else None)
-    if _CONTEXT is None or _CONTEXT.spec != spec:
+    if fresh or _CONTEXT is None or _CONTEXT.spec != spec:
         from .index import load_index
 
         _CONTEXT = _Context(spec, load_index(bank), _Templates(root), out, Journal(out))
@@ -139,7 +140,7 @@ def _context(bank: Path, out: Path, root: Path | None) -> _Context:
 
 
 def _init_worker(bank: str, out: str, root: str | None) -> None:
-    _context(Path(bank), Path(out), Path(root) if root else None)
+    _context(Path(bank), Path(out), Path(root) if root else None, fresh=False)
 
 
 def _run(job: Job) -> Outcome:
@@ -193,7 +194,6 @@ def _run_chunk(jobs: list[Job]) -> list[Outcome]:
 
 def _execute(jobs: list[Job], options: BatchOptions, done: Callable[[Outcome], None]) -> None:
     """Run the jobs, in this process or in ``options.jobs`` worker processes."""
-    _context(options.bank, options.out, options.root)
     workers = min(options.jobs, len(jobs))
     if workers <= 1:
         for job in jobs:
@@ -239,7 +239,7 @@ def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank
 def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: History | None) -> _Plan:
     """Check each brief against the bank, templates and folder; decide what to draft."""
     plan = _Plan()
-    templates = _context(options.bank, options.out, options.root).templates
+    templates = _context(options.bank, options.out, options.root, fresh=False).templates
     occasions = [o.name for o in index.themes.occasions]
     taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
     for brief in briefs:
@@ -261,7 +261,7 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
                 target(options.out, stem, fmt)
                 digests.append(templates.get(brief.template, fmt)[1])
             except DrafterError as exc:
-                bad("template" if brief.template else "formats", exc.message)
+                bad("template" if brief.template else "formats", exc.user_message())
                 continue
             other = taken.setdefault(rel.casefold(), brief.id)
             if other != brief.id:
@@ -325,10 +325,12 @@ def _decide(
 def _digest(path: Path) -> str | None:
     try:
         return sha256(path.read_bytes())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except IsADirectoryError:
         return "(folder)"  # never ours: refused like any foreign file
+    except OSError:
+        return "(unreadable)"
 
 
 def _clean_temporaries(out: Path, rels: Iterable[str]) -> None:
