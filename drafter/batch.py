@@ -140,6 +140,10 @@ def _context(bank: Path, out: Path, root: Path | None, fresh: bool = True) -> _C
 
 
 def _init_worker(bank: str, out: str, root: str | None) -> None:
+    import signal
+
+    # Ctrl-C is the parent's to handle: it stops handing out work and writes the manifest.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _context(Path(bank), Path(out), Path(root) if root else None, fresh=False)
 
 
@@ -436,7 +440,8 @@ def run_batch(
             report.outcomes = _in_order(
                 [*results.values(), *_invalid(report.problems)], found.files
             )
-            records = _records(report.outcomes, plan, history)
+            # Re-read: an interrupted run's workers may have journaled files it never heard of.
+            records = _records(report.outcomes, plan, history, read_history(options.out))
             meta = {
                 "drafter": __version__,
                 "bank": str(options.bank),
@@ -447,8 +452,9 @@ def run_batch(
     return report
 
 
-def _records(outcomes: list[Outcome], plan: _Plan, history: History) -> list[Record]:
-    """This run's briefs in order, then those that only earlier runs knew."""
+def _records(outcomes: list[Outcome], plan: _Plan, history: History, now: History) -> list[Record]:
+    """This run's briefs in order, then the rest of what the folder's history knows: earlier
+    runs' briefs, and briefs this run was drafting when it was interrupted."""
     jobs = {job.brief.id: job for job in plan.jobs}
     briefs = {b.id: b for b in plan.order}
     out: list[Record] = []
@@ -473,5 +479,5 @@ def _records(outcomes: list[Outcome], plan: _Plan, history: History) -> list[Rec
             )
         )
     current = {o.id for o in outcomes}
-    out += [r for r in history.records.values() if r.id not in current]
+    out += [r for r in now.records.values() if r.id not in current]
     return out
