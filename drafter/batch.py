@@ -393,7 +393,9 @@ def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     plan = _plan(found.briefs, options, index, None)
     problems = found.problems + plan.problems
     outcomes = _in_order([*plan.outcomes.values(), *_invalid(problems)], found.files)
-    return BatchReport(outcomes, problems, len(found.files), found.files_read, index.version)
+    report = BatchReport(outcomes, problems, len(found.files), found.files_read, index.version)
+    report.warnings = list(found.notes)
+    return report
 
 
 def run_batch(
@@ -408,6 +410,7 @@ def run_batch(
     ctx = _context(options.bank, options.out, options.root)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)
+    report.warnings = list(found.notes)
     if not found.briefs:
         report.problems = found.problems
         report.outcomes = _invalid(found.problems)
@@ -421,7 +424,7 @@ def run_batch(
         history = read_history(options.out)
         plan = _plan(found.briefs, options, index, history)
         report.problems = found.problems + plan.problems
-        report.warnings = history.problems
+        report.warnings = [*found.notes, *history.problems]
         _clean_temporaries(options.out, (rel for job in plan.jobs for _, rel in job.targets))
         if progress is not None:
             progress.start(len(plan.jobs), report.problems)

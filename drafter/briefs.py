@@ -156,6 +156,7 @@ class BriefSet:
     problems: list[BriefProblem] = field(default_factory=list)
     files_read: int = 0
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a file read as GBK
     invalid: int = 0  # briefs that were found but could not be used
 
 
@@ -387,11 +388,13 @@ class _Reader:
 
     def file(self, path: Path) -> None:
         try:
-            data, _ = load_positioned(path, InputError)
+            data, encoding = load_positioned(path, InputError)
         except DrafterError as exc:
             self.problem(path, (exc.line, exc.column), None, exc.message)
             return
         self.out.files_read += 1
+        if encoding != "utf-8":
+            self.out.notes.append(f"{path}: 按 {encoding.upper()} 编码读取（建议另存为 UTF-8）")
         defaults: PosDict | None = None
         if isinstance(data, PosDict) and ("briefs" in data or "defaults" in data):
             if self.unknown_keys(data, ("briefs", "defaults"), path, None):
