@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,6 +50,7 @@ class Outcome:
     message: str | None = None
     digests: dict[str, str] = field(default_factory=dict)  # file -> sha256 of what was written
     bank_version: str | None = None
+    notes: list[str] = field(default_factory=list)  # remarks on a draft that succeeded
 
 
 @dataclass
@@ -139,9 +140,22 @@ def _context(bank: Path, out: Path, root: Path | None, fresh: bool = True) -> _C
     return _CONTEXT
 
 
-def _init_worker(bank: str, out: str, root: str | None) -> None:
+def _die_with(parent: int) -> None:
+    """Make this worker die with its parent (Linux): a killed batch must not leave workers
+    writing on, holding the folder's lock, while the user starts it again."""
+    import ctypes
     import signal
 
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_worker(parent: int, bank: str, out: str, root: str | None) -> None:
+    import signal
+
+    _die_with(parent)
     # Ctrl-C is the parent's to handle: it stops handing out work and writes the manifest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _context(Path(bank), Path(out), Path(root) if root else None, fresh=False)
@@ -188,6 +202,7 @@ def _run(job: Job) -> Outcome:
         return outcome
     outcome.status, outcome.files, outcome.digests = job.status, list(record.files), record.files
     outcome.bank_version = draft.bank_version
+    outcome.notes = list(draft.notes)
     outcome.message = "；".join(draft.notes) or None
     return outcome
 
@@ -211,7 +226,12 @@ def _execute(jobs: list[Job], options: BatchOptions, done: Callable[[Outcome], N
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = max(1, min(64, len(jobs) // (workers * 8)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    spec = (str(options.bank), str(options.out), str(options.root) if options.root else None)
+    spec = (
+        os.getpid(),
+        str(options.bank),
+        str(options.out),
+        str(options.root) if options.root else None,
+    )
     with ProcessPoolExecutor(
         workers, mp_context=mp, initializer=_init_worker, initargs=spec
     ) as pool:
@@ -305,7 +325,6 @@ def _decide(
     if (
         not options.force
         and previous is not None
-        and previous.status in OK_STATUSES
         and previous.fingerprint == fingerprint
         and all(
             current[rel] is not None and previous.files.get(rel) == current[rel] for rel in rels
@@ -463,12 +482,9 @@ def _records(outcomes: list[Outcome], plan: _Plan, history: History, now: Histor
     out: list[Record] = []
     for outcome in outcomes:
         previous = history.records.get(outcome.id)
-        if outcome.status == UNCHANGED and previous is not None:
-            out.append(Record(**{**previous.__dict__, "status": UNCHANGED}))
-            continue
         brief, job = briefs.get(outcome.id), jobs.get(outcome.id)
-        out.append(
-            Record(
+        if outcome.status in OK_STATUSES and not (outcome.status == UNCHANGED and previous):
+            record = Record(
                 outcome.id,
                 outcome.status,
                 str(outcome.brief_file),
@@ -478,9 +494,23 @@ def _records(outcomes: list[Outcome], plan: _Plan, history: History, now: Histor
                 outcome.bank_version,
                 job.fingerprint if job else None,
                 brief.settings() if brief else {},
-                outcome.message,
+                notes=outcome.notes,
             )
-        )
+        elif previous is not None:
+            # Unchanged, or failed this time: what drafter wrote before is still its own.
+            error = None if outcome.status == UNCHANGED else outcome.message
+            record = replace(previous, status=outcome.status, error=error)
+        else:
+            record = Record(
+                outcome.id,
+                outcome.status,
+                str(outcome.brief_file),
+                outcome.brief_line,
+                seed=outcome.seed,
+                settings=brief.settings() if brief else {},
+                error=outcome.message,
+            )
+        out.append(record)
     current = {o.id for o in outcomes}
     out += [r for r in now.records.values() if r.id not in current]
     return out

@@ -49,6 +49,7 @@ class Record:
     fingerprint: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +63,7 @@ class Record:
             "fingerprint": self.fingerprint,
             "settings": self.settings,
             "error": self.error,
+            "notes": list(self.notes),
         }
 
     @classmethod
@@ -91,6 +93,7 @@ class Record:
             fingerprint=data.get("fingerprint") or None,
             settings=settings if isinstance(settings, dict) else {},
             error=data.get("error") or None,
+            notes=[n for n in data.get("notes") or [] if isinstance(n, str)],
         )
 
 
