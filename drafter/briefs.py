@@ -157,7 +157,7 @@ class BriefSet:
     files_read: int = 0
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. a file read as GBK
-    invalid: int = 0  # briefs that were found but could not be used
+    invalid: int = 0  # bad briefs, and bad sections of a file (defaults, top-level keys)
 
 
 class _Bad(Exception):
@@ -205,11 +205,13 @@ def _text(key: str, value: Any, required: bool = False) -> str | None:
 
 def _integer(key: str, value: Any, low: int, high: int) -> int:
     allowed = f"{low} 或 {high}" if high == low + 1 else f"{low}–{high}"
-    if high > 10**6:
-        allowed = f"不小于 {low}"
+    unbounded = high > 10**6
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad(f"{key} 应为整数（{allowed}），而不是{_kind(value)}“{value}”", key)
+        what = f"不小于 {low} 的整数" if unbounded else f"整数（{allowed}）"
+        raise _Bad(f"{key} 应为{what}，而不是{_kind(value)}“{value}”", key)
     if not low <= value <= high:
+        if unbounded:
+            raise _Bad(f"{key} 应为不小于 {low} 的整数，而不是 {value}", key)
         raise _Bad(f"{key} 只能是 {allowed}，而不是 {value}", key)
     return value
 

@@ -77,11 +77,14 @@ class Record:
         found = {
             f["path"]: f["sha256"]
             for f in files
-            if isinstance(f, dict) and isinstance(f.get("path"), str) and f.get("sha256")
+            if isinstance(f, dict)
+            and isinstance(f.get("path"), str)
+            and isinstance(f.get("sha256"), str)
         }
         line = data.get("brief_line")
         seed = data.get("seed")
         settings = data.get("settings")
+        notes = data.get("notes")
         return cls(
             id=data["id"],
             status=str(data.get("status") or ""),
@@ -89,12 +92,16 @@ class Record:
             brief_line=line if isinstance(line, int) else None,
             files=found,
             seed=seed if isinstance(seed, int) else None,
-            bank_version=data.get("bank_version") or None,
-            fingerprint=data.get("fingerprint") or None,
+            bank_version=_text(data.get("bank_version")),
+            fingerprint=_text(data.get("fingerprint")),
             settings=settings if isinstance(settings, dict) else {},
-            error=data.get("error") or None,
-            notes=[n for n in data.get("notes") or [] if isinstance(n, str)],
+            error=_text(data.get("error")),
+            notes=[n for n in notes if isinstance(n, str)] if isinstance(notes, list) else [],
         )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 OK_STATUSES = ("written", "updated", "unchanged")

@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import UsageError
 
 MAX_COMPONENT = 80  # characters: 240 bytes of UTF-8 Chinese, under the usual 255-byte limit
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]')
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
@@ -25,7 +25,7 @@ def safe_name(text: str) -> str:
     if not name:
         return "_"
     if name.split(".")[0].lower() in _RESERVED:  # Windows refuses these names in any folder
-        name = f"_{name}"
+        name = f"_{name}"[:MAX_COMPONENT]
     return name
 
 

@@ -19,7 +19,6 @@ from .errors import BankError, DrafterError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 200  # real banks and briefs nest fewer than ten levels
-_BRACKETS = re.compile(r"[\[\]{}]")
 _INDICATORS = re.compile(r"(?:[-?:][ \t]+){8,}")
 
 
@@ -48,17 +47,44 @@ def _loader() -> Any:
     return loader
 
 
-def nesting_bound(text: str) -> int:
-    """An upper bound on how deeply ``text`` nests flow collections and inline indicators."""
+def _event_depth(text: str, limit: int) -> int:
+    """How deeply ``text`` nests collections, from libyaml's parser events (which, unlike its
+    composer, does not recurse); stops counting past ``limit``."""
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    opens = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closes = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     depth = top = 0
-    for match in _BRACKETS.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            top = max(top, depth)
-        elif depth:
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=base):
+            if isinstance(event, opens):
+                depth += 1
+                top = max(top, depth)
+                if top > limit:
+                    break
+            elif isinstance(event, closes):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # loading reports it, with its position
+    return top
+
+
+def nesting_bound(text: str, limit: int = MAX_DEPTH) -> int:
+    """An upper bound on how deeply ``text`` nests flow collections and inline indicators;
+    exact (from the parser) whenever the quick count of brackets exceeds ``limit``.
+
+    Quoted brackets and comments cannot fool it: they only make the quick count larger.
+    """
     runs = (len(re.findall(r"[-?:]", m.group())) for m in _INDICATORS.finditer(text))
-    return top + max(runs, default=0)
+    quick = text.count("[") + text.count("{") + max(runs, default=0)
+    return quick if quick <= limit else _event_depth(text, limit)
+
+
+def _size(count: int) -> str:
+    if count < 2**20:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / 2**20:.2f} MB"
 
 
 def read_yaml_text(
@@ -78,8 +104,7 @@ def read_yaml_text(
     except OSError as exc:
         raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
     if len(data) > max_bytes:
-        size, limit = len(data) / 2**20, max_bytes / 2**20
-        raise error(f"文件过大（{size:.1f} MB，上限 {limit:.0f} MB）", path=path)
+        raise error(f"文件过大（{_size(len(data))}，上限 {_size(max_bytes)}）", path=path)
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -154,6 +179,9 @@ def _mark(node: Any) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
+
 class _Builder:
     """Python values from a composed node graph, with positions and an alias budget."""
 
@@ -175,6 +203,11 @@ class _Builder:
             if node.tag == "tag:yaml.org,2002:str":
                 return node.value  # most values: skip the constructor's bookkeeping
             return self.constructor.construct_object(node)
+        if node.tag not in _PLAIN_TAGS:  # a scalar's tag is checked by its constructor
+            line, column = _mark(node)
+            raise self.error(
+                f"不支持的 YAML 标签 {node.tag}", path=self.path, line=line, column=column
+            )
         if isinstance(node, self.yaml.SequenceNode):
             items = PosList(*_mark(node))
             for child in node.value:
@@ -237,8 +270,10 @@ def load_positioned(
         node = yaml.compose(text, Loader=base)
         if node is None:
             return None, encoding
-        # Every node is at least a few characters of text; more visits than that means aliases.
-        return _Builder(path, error, budget=2 * len(text) + 10_000).build(node), encoding
+        # Every node is at least a few characters of text; far more visits means aliases. The
+        # cap keeps even a 10 MB file of aliases to a few million values.
+        budget = min(10 * len(text) + 100_000, 3_000_000)
+        return _Builder(path, error, budget).build(node), encoding
     except (yaml.YAMLError, RecursionError) as exc:
         raise _yaml_error(exc, path, error) from exc
 
