@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,11 +19,23 @@ from typing import Any, Protocol
 from .briefs import Brief, BriefProblem, read_briefs
 from .draft import FORMATS
 from .errors import DrafterError, UsageError
-from .manifest import OK_STATUSES, History, Journal, Record, read_history, sha256, write_manifest
+from .manifest import (
+    FAILED,
+    INVALID,
+    OK_STATUSES,
+    UNCHANGED,
+    UPDATED,
+    VALID,
+    WRITTEN,
+    History,
+    Record,
+    read_history,
+    sha256,
+    write_manifest,
+)
 from .outpaths import safe_name, target
+from .workers import Job, Outcome, context, run_jobs
 
-WRITTEN, UPDATED, UNCHANGED = OK_STATUSES
-FAILED, INVALID, VALID = "failed", "invalid", "valid"
 LOCK = ".drafter-batch.lock"
 
 
@@ -35,22 +47,6 @@ class BatchOptions:
     jobs: int = 1
     force: bool = False
     root: Path | None = None  # workspace: its templates/ come before the built-in ones
-
-
-@dataclass
-class Outcome:
-    """How one brief ended; ``files`` are relative to the output folder."""
-
-    id: str
-    brief_file: Path
-    brief_line: int | None
-    status: str
-    files: list[str] = field(default_factory=list)
-    seed: int | None = None
-    message: str | None = None
-    digests: dict[str, str] = field(default_factory=dict)  # file -> sha256 of what was written
-    bank_version: str | None = None
-    notes: list[str] = field(default_factory=list)  # remarks on a draft that succeeded
 
 
 @dataclass
@@ -81,168 +77,10 @@ class Progress(Protocol):
     def advance(self, outcome: Outcome) -> None: ...
 
 
-@dataclass(frozen=True)
-class Job:
-    number: int  # position among the valid briefs: outcomes are reported in this order
-    brief: Brief
-    seed: int
-    targets: tuple[tuple[str, str], ...]  # (format, path relative to the output folder)
-    fingerprint: str
-    status: str  # WRITTEN or UPDATED
-
-
 def default_seed(brief_id: str, theme: str) -> int:
     """The seed of a brief that names none: fixed by its id and theme, so reruns agree."""
     digest = hashlib.sha256(f"{brief_id}\0{theme}".encode()).hexdigest()
     return int(digest[:12], 16) % 1_000_000
-
-
-class _Templates:
-    """Templates loaded once per (template, format), with a digest of their source."""
-
-    def __init__(self, root: Path | None) -> None:
-        self.root = root
-        self.loaded: dict[tuple[str | None, str], tuple[Any, str]] = {}
-
-    def get(self, template: str | None, fmt: str) -> tuple[Any, str]:
-        key = (template, fmt)
-        if key not in self.loaded:
-            from .render import load_template
-
-            tpl = None if fmt == "json" else load_template(fmt, template, self.root)
-            source = Path(tpl.filename).read_bytes() if tpl is not None and tpl.filename else b""
-            self.loaded[key] = (tpl, sha256(source)[:16])
-        return self.loaded[key]
-
-
-@dataclass
-class _Context:
-    """What a worker needs: the bank index, templates, the folder and its journal."""
-
-    spec: tuple[str, str, str | None]
-    index: Any
-    templates: _Templates
-    out: Path
-    journal: Journal
-
-
-_CONTEXT: _Context | None = None  # set per run; forked workers inherit it
-
-
-def _context(bank: Path, out: Path, root: Path | None, fresh: bool = True) -> _Context:
-    """The run's context; ``fresh`` reloads the bank (it may have changed since last run)."""
-    global _CONTEXT
-    spec = (str(bank), str(out), str(root) if root else None)
-    if fresh or _CONTEXT is None or _CONTEXT.spec != spec:
-        from .index import load_index
-
-        _CONTEXT = _Context(spec, load_index(bank), _Templates(root), out, Journal(out))
-    return _CONTEXT
-
-
-def _die_with(parent: int) -> None:
-    """Make this worker die with its parent (Linux): a killed batch must not leave workers
-    writing on, holding the folder's lock, while the user starts it again."""
-    import ctypes
-    import signal
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
-def _init_worker(parent: int, bank: str, out: str, root: str | None) -> None:
-    import signal
-
-    _die_with(parent)
-    # Ctrl-C is the parent's to handle: it stops handing out work and writes the manifest.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _context(Path(bank), Path(out), Path(root) if root else None, fresh=False)
-
-
-def _run(job: Job) -> Outcome:
-    """Draft one brief and put its files in place (after the journal names them)."""
-    from .compose import compose
-    from .render import render_with
-    from .yamlio import write_atomic
-
-    ctx = _CONTEXT
-    assert ctx is not None
-    brief = job.brief
-    outcome = Outcome(brief.id, brief.file, brief.line, FAILED, seed=job.seed)
-    try:
-        draft = compose(ctx.index, brief.request(job.seed))
-        texts = [
-            (rel, render_with(draft, ctx.templates.get(brief.template, fmt)[0], brief.sources))
-            for fmt, rel in job.targets
-        ]
-        record = Record(
-            brief.id,
-            job.status,
-            str(brief.file),
-            brief.line,
-            {rel: sha256(text.encode("utf-8")) for rel, text in texts},
-            job.seed,
-            draft.bank_version,
-            job.fingerprint,
-            brief.settings(),
-        )
-        ctx.journal.append(record)
-        for rel, text in texts:
-            write_atomic(ctx.out / rel, text, durable=False)
-    except DrafterError as exc:
-        outcome.message = exc.user_message()
-        return outcome
-    except OSError as exc:
-        outcome.message = f"无法写入文件（{exc.strerror or exc}）"
-        return outcome
-    except Exception as exc:  # one brief's unexpected failure must not cost the others
-        outcome.message = f"意外错误（{type(exc).__name__}：{exc}）"
-        return outcome
-    outcome.status, outcome.files, outcome.digests = job.status, list(record.files), record.files
-    outcome.bank_version = draft.bank_version
-    outcome.notes = list(draft.notes)
-    outcome.message = "；".join(draft.notes) or None
-    return outcome
-
-
-def _run_chunk(jobs: list[Job]) -> list[Outcome]:
-    return [_run(job) for job in jobs]
-
-
-def _execute(jobs: list[Job], options: BatchOptions, done: Callable[[Outcome], None]) -> None:
-    """Run the jobs, in this process or in ``options.jobs`` worker processes."""
-    workers = min(options.jobs, len(jobs))
-    if workers <= 1:
-        for job in jobs:
-            done(_run(job))
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    # fork shares the loaded index with the workers; elsewhere they load it from the cache.
-    methods = multiprocessing.get_all_start_methods()
-    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
-    size = max(1, min(64, len(jobs) // (workers * 8)))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    spec = (
-        os.getpid(),
-        str(options.bank),
-        str(options.out),
-        str(options.root) if options.root else None,
-    )
-    with ProcessPoolExecutor(
-        workers, mp_context=mp, initializer=_init_worker, initargs=spec
-    ) as pool:
-        futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
-        try:
-            for future in as_completed(futures):
-                for outcome in future.result():
-                    done(outcome)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
 
 
 @dataclass
@@ -263,7 +101,7 @@ def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank
 def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: History | None) -> _Plan:
     """Check each brief against the bank, templates and folder; decide what to draft."""
     plan = _Plan()
-    templates = _context(options.bank, options.out, options.root, fresh=False).templates
+    templates = context(options.bank, options.out, options.root, fresh=False).templates
     occasions = [o.name for o in index.themes.occasions]
     taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
     for brief in briefs:
@@ -408,7 +246,7 @@ def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     """Validate briefs against the schema, the bank and the templates; write nothing."""
     _check_options(options)
     found = read_briefs(paths)
-    index = _context(options.bank, options.out, options.root).index
+    index = context(options.bank, options.out, options.root).index
     plan = _plan(found.briefs, options, index, None)
     problems = found.problems + plan.problems
     outcomes = _in_order([*plan.outcomes.values(), *_invalid(problems)], found.files)
@@ -426,7 +264,7 @@ def run_batch(
 
     _check_options(options)
     found = read_briefs(paths)
-    ctx = _context(options.bank, options.out, options.root)
+    ctx = context(options.bank, options.out, options.root)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)
     report.warnings = list(found.notes)
@@ -456,7 +294,7 @@ def run_batch(
                 progress.advance(outcome)
 
         try:
-            _execute(plan.jobs, options, finished)
+            run_jobs(plan.jobs, options.jobs, finished)
         finally:
             ctx.journal.close()
             report.outcomes = _in_order(

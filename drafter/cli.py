@@ -127,17 +127,9 @@ def _bank_dir(bank: Path | None) -> Path:
 
 
 def _write_output(path: Path, text: str, force: bool) -> None:
-    from .errors import UsageError
-    from .yamlio import write_atomic
+    from .yamlio import write_user_file
 
-    if path.is_dir():
-        raise UsageError("输出路径是一个目录，请给出文件名", path=path)
-    if path.exists() and not force:
-        raise UsageError("文件已存在；要覆盖请加 --force", path=path)
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise UsageError(f"无法写入文件（{exc.strerror}）", path=path) from exc
+    write_user_file(path, text, force)
 
 
 @app.command("themes")

@@ -8,12 +8,13 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
-    from .batch import BatchReport, Outcome
+    from .batch import BatchReport
     from .briefs import BriefProblem
     from .catalog import ThemeStatus
     from .mining import MineReport
     from .models import ParseResult
     from .render import TemplateInfo
+    from .workers import Outcome
 
 
 def _console(stderr: bool = False) -> Console:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import UsageError
-from .yamlio import write_atomic
+from .yamlio import write_user_file
 
 EXAMPLE_BRIEFS = """\
 # drafter 简报文件：一次为一场会议的每位发言人起草提纲。
@@ -52,12 +51,5 @@ briefs:
 
 def write_example(path: Path, force: bool = False) -> Path:
     """Write the example brief file; an existing file is replaced only with ``force``."""
-    if path.is_dir():
-        raise UsageError("这是一个目录，请给出文件名", path=path)
-    if path.exists() and not force:
-        raise UsageError("文件已存在；要覆盖请加 --force", path=path)
-    try:
-        write_atomic(path, EXAMPLE_BRIEFS)
-    except OSError as exc:
-        raise UsageError(f"无法写入文件（{exc.strerror}）", path=path) from exc
+    write_user_file(path, EXAMPLE_BRIEFS, force)
     return path

@@ -104,7 +104,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-OK_STATUSES = ("written", "updated", "unchanged")
+WRITTEN, UPDATED, UNCHANGED = OK_STATUSES = ("written", "updated", "unchanged")
+FAILED, INVALID = "failed", "invalid"  # not drafted: the draft failed, or the brief is bad
+VALID = "valid"  # checked only (--check)
 
 
 @dataclass

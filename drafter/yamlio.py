@@ -315,3 +315,17 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_user_file(path: Path, text: str, force: bool = False) -> None:
+    """Write a file the user named: never over a folder, over a file only with ``force``."""
+    from .errors import UsageError
+
+    if path.is_dir():
+        raise UsageError("输出路径是一个目录，请给出文件名", path=path)
+    if path.exists() and not force:
+        raise UsageError("文件已存在；要覆盖请加 --force", path=path)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise UsageError(f"无法写入文件（{exc.strerror}）", path=path) from exc
