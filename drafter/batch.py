@@ -104,6 +104,7 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
     templates = context(options.bank, options.out, options.root, fresh=False).templates
     occasions = [o.name for o in index.themes.occasions]
     taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
+    root = options.out.resolve()
     for brief in briefs:
 
         def bad(key: str, message: str, brief: Brief = brief) -> None:
@@ -120,7 +121,7 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
         for fmt in formats:
             rel = f"{stem}.{fmt}"
             try:
-                target(options.out, stem, fmt)
+                target(options.out, stem, fmt, root)
                 digests.append(templates.get(brief.template, fmt)[1])
             except DrafterError as exc:
                 bad("template" if brief.template else "formats", exc.user_message())
@@ -300,8 +301,9 @@ def run_batch(
             report.outcomes = _in_order(
                 [*results.values(), *_invalid(report.problems)], found.files
             )
-            # Re-read: an interrupted run's workers may have journaled files it never heard of.
-            records = _records(report.outcomes, plan, history, read_history(options.out))
+            # An interrupted run's workers may have journaled files it never heard of.
+            now = read_history(options.out) if len(results) < len(plan.order) else history
+            records = _records(report.outcomes, plan, history, now)
             meta = {
                 "drafter": __version__,
                 "bank": str(options.bank),

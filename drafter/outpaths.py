@@ -44,10 +44,13 @@ def check_stem(stem: str) -> str:
     return "/".join(safe_name(p) for p in parts)
 
 
-def target(out: Path, stem: str, suffix: str) -> Path:
-    """The file for ``stem`` and ``suffix`` inside ``out``, checked after resolving symlinks."""
+def target(out: Path, stem: str, suffix: str, root: Path | None = None) -> Path:
+    """The file for ``stem`` and ``suffix`` inside ``out``, checked after resolving symlinks
+    (``root``: ``out`` already resolved, when checking many)."""
     path = out / f"{stem}.{suffix}"
-    root = out.resolve()
+    if "/" not in stem:
+        return path  # directly in ``out``: no folder of its own to lead elsewhere
+    root = root or out.resolve()
     if not path.parent.resolve().is_relative_to(root):
         raise UsageError(f"输出文件“{stem}.{suffix}”经符号链接指向输出目录之外")
     return path
