@@ -321,6 +321,18 @@ def _records(outcomes: list[Outcome], plan: _Plan, history: History, now: Histor
     briefs = {b.id: b for b in plan.order}
     out: list[Record] = []
     for outcome in outcomes:
+        if outcome.status == INVALID and outcome.id in briefs:  # a second brief with that id
+            where = f"{outcome.brief_file}:{outcome.brief_line}"
+            out.append(
+                Record(
+                    f"{outcome.id}@{where}",
+                    INVALID,
+                    str(outcome.brief_file),
+                    outcome.brief_line,
+                    error=outcome.message,
+                )
+            )
+            continue
         previous = history.records.get(outcome.id)
         brief, job = briefs.get(outcome.id), jobs.get(outcome.id)
         if outcome.status in OK_STATUSES and not (outcome.status == UNCHANGED and previous):

@@ -944,3 +944,18 @@ def test_an_unreadable_brief_file_is_a_clean_error(
         assert result.exit_code == 2, (result.stdout, result.stderr)
         assert result.stderr.startswith(f"错误：briefs.yaml: {message}"), result.stderr
         assert not (tmp_path / "out").exists()
+
+
+def test_a_second_brief_with_the_same_id_is_recorded_apart_and_never_takes_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "briefs:\n  - id: a\n    theme: 守初心担使命\n  - id: a\n    theme: 激励干部担当作为\n"
+    (tmp_path / "dup.yaml").write_text(text, encoding="utf-8")
+    first = batch("dup.yaml", "--out", "out")
+    assert first.exit_code == 1
+    assert "dup.yaml:4:9: 简报“a”：编号重复：dup.yaml:2 的简报已用了这个编号" in first.stderr
+    assert statuses(tmp_path / "out") == {"a": "written", "a@dup.yaml:4": "invalid"}
+    again = batch("dup.yaml", "--out", "out")
+    assert again.exit_code == 1
+    assert statuses(tmp_path / "out") == {"a": "unchanged", "a@dup.yaml:4": "invalid"}
