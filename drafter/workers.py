@@ -11,11 +11,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .briefs import Brief
-from .errors import DrafterError
+from .errors import DrafterError, DraftError
 from .manifest import FAILED, Journal, Record, sha256
+
+if TYPE_CHECKING:
+    from .index import BankIndex
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Context:
     """What a worker needs: the bank index, templates, the folder and its journal."""
 
     spec: tuple[str, str, str | None]
-    index: Any
+    index: BankIndex
     templates: Templates
     out: Path
     journal: Journal
@@ -169,6 +172,7 @@ def run_jobs(jobs: list[Job], processes: int, done: Callable[[Outcome], None]) -
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     # fork shares the loaded index with the workers; elsewhere they load it from the cache.
     methods = multiprocessing.get_all_start_methods()
@@ -184,6 +188,11 @@ def run_jobs(jobs: list[Job], processes: int, done: Callable[[Outcome], None]) -
             for future in as_completed(futures):
                 for outcome in future.result():
                     done(outcome)
+        except BrokenProcessPool as exc:  # a worker was killed (out of memory, a signal …)
+            raise DraftError(
+                "起草进程意外退出（可能是内存不足或被终止）；已写出的文件都是完整的，"
+                "再运行一次同样的命令即可补完"
+            ) from exc
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
