@@ -224,7 +224,9 @@ def _groups(
     }
 
 
-def _config_paths(directory: Path) -> tuple[Path, Path]:
+def config_paths(directory: Path) -> tuple[Path, Path]:
+    """The lexicon and theme book a bank uses: its own, or the bundled ones."""
+
     def pick(name: str) -> Path:
         own = directory / name
         return own if own.exists() else bundled("phrasebank") / name
@@ -236,7 +238,7 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     """Read and check the bank's YAML; the index and its cacheable form."""
     from .yamlio import load_yaml
 
-    lexicon_path, themes_path = _config_paths(directory)
+    lexicon_path, themes_path = config_paths(directory)
     # Checked as read (errors keep their line numbers); cached as plain data.
     lexicon_raw = load_yaml(lexicon_path)
     lexicon = parse_lexicon(lexicon_raw, lexicon_path)
@@ -314,7 +316,7 @@ def _cache_key(directory: Path) -> str:
     # served an index built by older code.
     here = Path(__file__).parent
     code = [here / f"{m}.py" for m in ("index", "normalize", "lexicon", "themes", "bank")]
-    for path in [*bank_files(directory), *_config_paths(directory), *code]:
+    for path in [*bank_files(directory), *config_paths(directory), *code]:
         try:
             st = path.stat()
             stamp.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
@@ -342,7 +344,7 @@ def load_index(directory: Path) -> BankIndex:
             with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
                 data = marshal.loads(cached.read_bytes())
                 if isinstance(data, dict) and data.get("key") == key:
-                    lexicon_path, themes_path = _config_paths(directory)
+                    lexicon_path, themes_path = config_paths(directory)
                     lexicon = parse_lexicon(data["lexicon"], lexicon_path)
                     themes = parse_themes(data["themes"], themes_path, set(lexicon.names))
                     index = _from_data(directory, data, lexicon, themes)
