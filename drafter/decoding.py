@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from .errors import InputError
+from .errors import DrafterError, InputError
 
 # The most frequent characters of Chinese prose, in both scripts. A wrong guess between GB18030
 # and Big5 still decodes to valid ideographs, but almost never to these.
@@ -85,16 +85,21 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
     return detect_encoding(data, name)[0]
 
 
+def read_file_bytes(path: Path, error: type[DrafterError] = InputError) -> bytes:
+    """A file's bytes; a missing, folder or unreadable path becomes ``error`` naming it."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise error("文件不存在", path=path) from exc
+    except IsADirectoryError as exc:
+        raise error("这是一个目录，不是文件", path=path) from exc
+    except OSError as exc:
+        raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
+
+
 def read_document(path: Path) -> str:
     """Read and decode one document file."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("文件不存在", path=path) from exc
-    except IsADirectoryError as exc:
-        raise InputError("这是一个目录，不是文件", path=path) from exc
-    except OSError as exc:
-        raise InputError(f"无法读取文件（{exc.strerror}）", path=path) from exc
+    data = read_file_bytes(path)
     if not data.strip():
         raise InputError("文件是空的", path=path)
     text = decode_bytes(data, str(path))

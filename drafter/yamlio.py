@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .decoding import read_file_bytes
 from .errors import BankError, DrafterError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -95,14 +96,7 @@ def read_yaml_text(
     UTF-8 (with or without a BOM) always; with ``detect``, also UTF-16 with a BOM and GB18030/GBK
     or Big5 when the text reads as real Chinese (never a garbled guess).
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise error("文件不存在", path=path) from exc
-    except IsADirectoryError as exc:
-        raise error("这是一个目录，不是文件", path=path) from exc
-    except OSError as exc:
-        raise error(f"无法读取文件（{exc.strerror}）", path=path) from exc
+    data = read_file_bytes(path, error)
     if len(data) > max_bytes:
         raise error(f"文件过大（{_size(len(data))}，上限 {_size(max_bytes)}）", path=path)
     try:
