@@ -7,29 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bankschema import CORE_KEYS, KINDS, entry_problems
 from .errors import BankError
 from .normalize import fold
 from .yamlio import dump_yaml, load_yaml, write_atomic
 
-# kind -> (file name, id prefix, what the file holds, in the user's words)
-KINDS: dict[str, tuple[str, str, str]] = {
-    "heading": ("headings.yaml", "h", "分部标题（按来源讲话分组的同级标题）"),
-    "heading_pattern": (
-        "patterns.yaml",
-        "hp",
-        "标题句式（同级标题共有的对仗骨架：固定文字与填空）",
-    ),
-    "point": ("points.yaml", "pt", "要点（分论点的引领句及其展开）"),
-    "part_lead": ("part_leads.yaml", "pl", "分部引言（标题之后、要点之前的引领段）"),
-    "opening": ("openings.yaml", "op", "开头"),
-    "closing": ("closings.yaml", "cl", "结尾"),
-    "quotation": ("quotations.yaml", "q", "引语（引用谁的话）"),
-    "phrase": ("phrases.yaml", "ph", "常用语（四字格与排比）"),
-}
-ORIGINS = ("mined", "user")
 # Bank files grow with a team's material; the lower limit for briefs does not fit them.
 BANK_MAX_BYTES = 64 * 1024 * 1024
-_CORE_KEYS = ("id", "kind", "text", "dimensions", "source", "also_in", "origin", "disabled")
 
 
 def entry_id(kind: str, text: str) -> str:
@@ -80,58 +64,28 @@ class Entry:
         return out
 
 
-def _source(value: Any, path: Path, line: int | None) -> Source:
-    if not isinstance(value, dict) or not isinstance(value.get("file"), str):
-        raise BankError("source 应为包含 file 的映射", path=path, line=getattr(value, "line", line))
-    part = value.get("part")
-    if part is not None and not isinstance(part, int):
-        raise BankError("source.part 应为整数", path=path, line=getattr(value, "line", line))
+def _source(value: Any) -> Source:
     doc = value.get("document")
-    return Source(value["file"], str(doc) if doc is not None else None, part)
+    return Source(value["file"], str(doc) if doc is not None else None, value.get("part"))
 
 
 def parse_entry(raw: Any, kind: str, path: Path) -> Entry:
     """One entry from its YAML mapping, checked; errors name the file and line."""
     line = getattr(raw, "line", None)
-    if not isinstance(raw, dict):
-        raise BankError("条目应为映射（key: value）", path=path, line=line)
-    for key in ("id", "text"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise BankError(f"条目缺少 {key}（非空文字）", path=path, line=line)
-    if raw.get("kind", kind) != kind:
-        raise BankError(
-            f"条目 {raw['id']} 的 kind 是 {raw.get('kind')!r}，但本文件只放 {kind}",
-            path=path,
-            line=line,
-        )
-    dims = raw.get("dimensions", [])
-    if not isinstance(dims, list) or not all(isinstance(d, str) for d in dims):
-        raise BankError(f"条目 {raw['id']} 的 dimensions 应为文字列表", path=path, line=line)
-    origin = raw.get("origin", "user")
-    if origin not in ORIGINS:
-        raise BankError(
-            f"条目 {raw['id']} 的 origin 应为 mined 或 user，而不是 {origin!r}",
-            path=path,
-            line=line,
-        )
-    disabled = raw.get("disabled", False)
-    if not isinstance(disabled, bool):
-        raise BankError(f"条目 {raw['id']} 的 disabled 应为 true 或 false", path=path, line=line)
-    source = _source(raw["source"], path, line) if raw.get("source") is not None else None
-    also = raw.get("also_in", []) or []
-    if not isinstance(also, list):
-        raise BankError(f"条目 {raw['id']} 的 also_in 应为列表", path=path, line=line)
-    extra = {k: v for k, v in raw.items() if k not in _CORE_KEYS}
+    problems = entry_problems(raw, kind, id_prefix=False)
+    if problems:
+        raise BankError(problems[0][1], path=path, line=line)
+    also = raw.get("also_in") or []
     return Entry(
         id=raw["id"],
         kind=kind,
         text=raw["text"],
-        dimensions=list(dims),
-        source=source,
-        origin=origin,
-        disabled=disabled,
-        extra=extra,
-        also_in=[_source(s, path, line) for s in also],
+        dimensions=list(raw.get("dimensions", [])),
+        source=_source(raw["source"]) if raw.get("source") is not None else None,
+        origin=raw.get("origin", "user"),
+        disabled=raw.get("disabled", False),
+        extra={k: v for k, v in raw.items() if k not in CORE_KEYS},
+        also_in=[_source(s) for s in also],
         line=line,
     )
 
@@ -144,7 +98,8 @@ def read_kind(directory: Path, kind: str) -> list[Entry]:
     data = load_yaml(path, max_bytes=BANK_MAX_BYTES)
     if data is None:
         return []
-    if not isinstance(data, dict) or not isinstance(data.get("entries", []), list):
+    # "entries:" with nothing after it is how a hand-emptied file looks: an empty list.
+    if not isinstance(data, dict) or not isinstance(data.get("entries") or [], list):
         raise BankError(
             "素材文件应为映射，并包含 entries: 列表", path=path, line=getattr(data, "line", None)
         )

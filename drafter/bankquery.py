@@ -10,7 +10,8 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .bank import KINDS, ORIGINS, Bank, Entry
+from .bank import Bank, Entry
+from .bankschema import KINDS, ORIGINS
 from .errors import UsageError
 from .normalize import fold
 

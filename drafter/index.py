@@ -246,7 +246,6 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     themes = parse_themes(themes_raw, themes_path, set(lexicon.names))
     lexicon_data, themes_data = _plain(lexicon_raw), _plain(themes_raw)
     bank = load_bank(directory)
-    _check_patterns(directory, bank.entries["heading_pattern"])
     bodies: dict[str, str] = {}
     rows = {
         kind: [_record(e, bodies) for e in bank.entries[kind] if not e.disabled] for kind in KINDS
@@ -263,22 +262,6 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     index = _from_data(directory, data, lexicon, themes)
     index.bodies = bodies
     return index, {**data, "bodies": bodies}
-
-
-def _check_patterns(directory: Path, entries: list[Entry]) -> None:
-    """A hand-edited pattern of the wrong shape is named here, not met mid-draft."""
-    from .errors import BankError
-    from .headings import PatternShapeError, parse_pattern
-
-    for entry in entries:
-        try:
-            parse_pattern(_plain(entry.extra))
-        except PatternShapeError as exc:
-            raise BankError(
-                f"句式 {entry.id}：{exc}",
-                path=directory / KINDS["heading_pattern"][0],
-                line=entry.line,
-            ) from None
 
 
 def _from_data(

@@ -119,7 +119,9 @@ def test_validate_reports_every_problem_with_file_line_and_column(tmp_path: Path
         3,
         "条目 h-d5e4b0a40b 用了词表（dimensions.yaml）里没有的维度：思想引令",
     ) in problems
-    assert any(m == "条目 h-d5e4b0a40b 的 origin 应为 mined 或 user" for *_, m in problems)
+    assert any(
+        m == "条目 h-d5e4b0a40b 的 origin 应为 mined 或 user，而不是 'mine'" for *_, m in problems
+    )
     assert any(m.startswith("id h-d5e4b0a40b 重复（另见 headings.yaml:") for *_, m in problems)
     assert any(
         name == "closings.yaml" and m.startswith("YAML 格式错误") for name, *_, m in problems

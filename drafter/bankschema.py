@@ -1,0 +1,123 @@
+"""The rules one phrase-bank entry must follow, in one place.
+
+Drafting stops at the first broken rule, ``drafter bank validate`` reports them all with their
+positions, and the commands that write entries (add, edit, import) refuse a broken one: all
+three ask ``entry_problems``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .lexicon import LEXICON_FILE, OTHER
+
+# kind -> (file name, id prefix, what the file holds, in the user's words)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "heading": ("headings.yaml", "h", "分部标题（按来源讲话分组的同级标题）"),
+    "heading_pattern": (
+        "patterns.yaml",
+        "hp",
+        "标题句式（同级标题共有的对仗骨架：固定文字与填空）",
+    ),
+    "point": ("points.yaml", "pt", "要点（分论点的引领句及其展开）"),
+    "part_lead": ("part_leads.yaml", "pl", "分部引言（标题之后、要点之前的引领段）"),
+    "opening": ("openings.yaml", "op", "开头"),
+    "closing": ("closings.yaml", "cl", "结尾"),
+    "quotation": ("quotations.yaml", "q", "引语（引用谁的话）"),
+    "phrase": ("phrases.yaml", "ph", "常用语（四字格与排比）"),
+}
+ORIGINS = ("mined", "user")
+CORE_KEYS = ("id", "kind", "text", "dimensions", "source", "also_in", "origin", "disabled")
+
+# Where a problem is, as keys (and list indexes) from the entry down; () is the entry itself.
+KeyPath = tuple[str | int, ...]
+Problem = tuple[KeyPath, str]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _source_problems(value: Any, at: KeyPath, what: str) -> list[Problem]:
+    if not isinstance(value, Mapping) or not isinstance(value.get("file"), str):
+        return [(at, f"{what} 应为包含 file（文字）的映射")]
+    part = value.get("part")
+    if part is not None and not _is_int(part):
+        return [((*at, "part"), f"{what}.part 应为整数")]
+    return []
+
+
+def entry_problems(
+    raw: Any, kind: str, dimensions: set[str] | None = None, *, id_prefix: bool = True
+) -> list[Problem]:
+    """Every rule ``raw`` breaks as an entry of ``kind``; dimensions are checked against the
+    lexicon's names when they are given. An empty list means the entry is good."""
+    if not isinstance(raw, Mapping):
+        return [((), "条目应为映射（键: 值）")]
+    problems: list[Problem] = []
+    entry_id = raw.get("id")
+    name = entry_id if isinstance(entry_id, str) else "?"
+    prefix = f"{KINDS[kind][1]}-"
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        problems.append((("id",), "条目缺少 id（非空文字）"))
+    elif id_prefix and not entry_id.startswith(prefix):
+        problems.append((("id",), f"{kind} 条目的 id 应以 {prefix} 开头：{entry_id}"))
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problems.append((("text",), f"条目 {name} 缺少 text（非空文字）"))
+    if raw.get("kind", kind) != kind:
+        problems.append(
+            (("kind",), f"条目 {name} 的 kind 是 {raw.get('kind')!r}，但本文件只放 {kind}")
+        )
+    dims = raw.get("dimensions", [])
+    if not isinstance(dims, list) or not all(isinstance(d, str) for d in dims):
+        problems.append((("dimensions",), f"条目 {name} 的 dimensions 应为文字列表"))
+    elif dimensions is not None:
+        unknown = [d for d in dims if d not in dimensions and d != OTHER]
+        if unknown:
+            problems.append(
+                (
+                    ("dimensions",),
+                    f"条目 {name} 用了词表（{LEXICON_FILE}）里没有的维度：{'、'.join(unknown)}",
+                )
+            )
+    origin = raw.get("origin", "user")
+    if origin not in ORIGINS:
+        problems.append(
+            (("origin",), f"条目 {name} 的 origin 应为 mined 或 user，而不是 {origin!r}")
+        )
+    if not isinstance(raw.get("disabled", False), bool):
+        problems.append((("disabled",), f"条目 {name} 的 disabled 应为 true 或 false"))
+    if raw.get("source") is not None:
+        problems += _source_problems(raw["source"], ("source",), f"条目 {name} 的 source")
+    also = raw.get("also_in")
+    if also is not None:
+        if not isinstance(also, list):
+            problems.append((("also_in",), f"条目 {name} 的 also_in 应为列表"))
+        else:
+            for i, item in enumerate(also):
+                problems += _source_problems(item, ("also_in", i), f"条目 {name} 的 also_in")
+    if kind == "heading_pattern" and not problems:
+        problems += _pattern_problems(raw, name)
+    return problems
+
+
+def _pattern_problems(raw: Mapping[str, Any], name: str) -> list[Problem]:
+    from .headings import PatternShapeError, parse_pattern
+
+    extra = {k: v for k, v in raw.items() if k not in CORE_KEYS}
+    try:
+        parse_pattern(_plain(extra))
+    except PatternShapeError as exc:
+        return [((), f"句式 {name}：{exc}")]
+    return []
+
+
+def _plain(value: Any) -> Any:
+    """Positioned containers as plain dicts and lists (the pattern parser compares types)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
