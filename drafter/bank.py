@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bankschema import CORE_KEYS, KINDS, entry_problems
+from .bankschema import CORE_KEYS, entry_problems
+from .bankschema import KINDS as KINDS  # re-exported: the bank is where callers look for it
+from .bankschema import ORIGINS as ORIGINS
 from .errors import BankError
 from .normalize import fold
 from .yamlio import dump_yaml, load_yaml, write_atomic
