@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,9 +147,48 @@ def _group_label(entry: Entry) -> str:
     return f"{entry.source.document or '（无标题）'}（{entry.source.file}）"
 
 
+def keep_backup(path: Path) -> Path | None:
+    """Keep the file as it is now as ``<name>.bak`` before it is replaced (one level of undo).
+
+    A hard link costs nothing however large the file; where links are not allowed, a copy.
+    """
+    if not path.is_file():
+        return None
+    backup = path.with_name(path.name + ".bak")
+    tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.tmp")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        try:
+            os.link(path, tmp)
+        except OSError:
+            shutil.copy2(path, tmp)
+        os.replace(tmp, backup)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise BankError(f"无法保留备份（{exc.strerror}），未做修改", path=backup) from exc
+    return backup
+
+
+def write_bank_file(path: Path, text: str) -> Path | None:
+    """Replace a bank file atomically, keeping the old one as a backup; the backup's path.
+
+    A file that would not change is left alone (and its backup with it)."""
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == text.encode("utf-8"):
+            return None
+    backup = keep_backup(path)
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise BankError(f"无法写入文件（{exc.strerror}），原文件未改动", path=path) from exc
+    return backup
+
+
 def write_kind(directory: Path, kind: str, entries: list[Entry]) -> Path:
     path = directory / KINDS[kind][0]
-    write_atomic(path, render_kind(kind, entries))
+    write_bank_file(path, render_kind(kind, entries))
     return path
 
 

@@ -68,3 +68,9 @@ class TemplateError(DrafterError):
     """A template that is missing, malformed, or refers to something the draft does not have."""
 
     exit_code = 2
+
+
+class InvalidEntry(BankError):
+    """An entry a user wrote (``bank edit``, ``bank import``) that breaks the bank's rules."""
+
+    exit_code = 1

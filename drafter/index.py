@@ -335,8 +335,8 @@ def load_index(directory: Path) -> BankIndex:
                     return index
         index, data = build_index(directory)
         if cached is not None and bodies is not None:
-            _store(bodies, {"key": key, "bodies": data.pop("bodies")})
-            _store(cached, {**data, "key": key})
+            store_marshal(bodies, {"key": key, "bodies": data.pop("bodies")})
+            store_marshal(cached, {**data, "key": key})
         return index
     finally:
         # The index lives as long as the command: moved out of the collector's generations,
@@ -347,7 +347,7 @@ def load_index(directory: Path) -> BankIndex:
             gc.enable()
 
 
-def _store(path: Path, data: Any) -> None:
+def store_marshal(path: Path, data: Any) -> None:
     """Best effort: a cache that cannot be written only costs time on the next run."""
     with contextlib.suppress(OSError, ValueError):
         path.parent.mkdir(parents=True, exist_ok=True)

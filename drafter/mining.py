@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from .bank import KINDS, Entry, Source, entry_id, read_kind, write_kind
+from .bankedit import BUSY, LOCK_NAME, LOCK_WAIT
 from .errors import InputError
 from .lexicon import LEXICON_FILE, Lexicon, load_lexicon
+from .locking import folder_lock
 from .models import Document, FileFailure
 from .normalize import fold
 from .parse import parse_file
@@ -232,7 +234,6 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
     lexicon = load_lexicon(
         lexicon_path if lexicon_path.exists() else bundled("phrasebank") / LEXICON_FILE
     )
-    existing = {kind: read_kind(out_dir, kind) for kind in KINDS} if out_dir.is_dir() else {}
     documents: list[Document] = []
     for path in seed_files(seeds_dir):
         try:
@@ -242,15 +243,17 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
     report.documents = len(documents)
     report.speeches = sum(1 for d in documents if len(d.parts) >= _SPEECH_MIN_PARTS)
     mined = mine_documents(documents, lexicon)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # A bank folder is complete for drafting: it gets its own editable lexicon and theme book.
-    for name in (LEXICON_FILE, THEMES_FILE):
-        if not (out_dir / name).exists():
-            shutil.copyfile(bundled("phrasebank") / name, out_dir / name)
-    for kind in KINDS:
-        entries, users, disabled = merge(existing.get(kind, []), mined[kind])
-        report.kept_user += users
-        report.kept_disabled += disabled
-        report.counts[kind] = len(entries)
-        write_kind(out_dir, kind, entries)
+    # The bank's lock: a `drafter bank add` running meanwhile lands before or after, not lost.
+    with folder_lock(out_dir, LOCK_NAME, BUSY, wait=LOCK_WAIT):
+        existing = {kind: read_kind(out_dir, kind) for kind in KINDS}
+        # A bank folder is complete for drafting: it gets its own editable lexicon and themes.
+        for name in (LEXICON_FILE, THEMES_FILE):
+            if not (out_dir / name).exists():
+                shutil.copyfile(bundled("phrasebank") / name, out_dir / name)
+        for kind in KINDS:
+            entries, users, disabled = merge(existing.get(kind, []), mined[kind])
+            report.kept_user += users
+            report.kept_disabled += disabled
+            report.counts[kind] = len(entries)
+            write_kind(out_dir, kind, entries)
     return report

@@ -117,13 +117,17 @@ def read_yaml_text(
     return text, encoding
 
 
-def _yaml_error(exc: Exception, path: Path, error: type[DrafterError]) -> DrafterError:
+def yaml_error(
+    exc: Exception, path: Path, error: type[DrafterError], line_offset: int = 0
+) -> DrafterError:
+    """A parser's exception as ``error`` at its file position (``line_offset``: where the
+    parsed text starts in the file)."""
     import yaml
 
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 + line_offset if mark else None
         column = mark.column + 1 if mark else None
         return error(f"YAML 格式错误：{problem}", path=path, line=line, column=column)
     if isinstance(exc, RecursionError):
@@ -139,7 +143,19 @@ def load_yaml(path: Path, error: type[DrafterError] = BankError, max_bytes: int 
     try:
         return yaml.load(text, Loader=_loader())  # derives from a safe loader
     except (yaml.YAMLError, RecursionError) as exc:
-        raise _yaml_error(exc, path, error) from exc
+        raise yaml_error(exc, path, error) from exc
+
+
+def load_text(
+    text: str, path: Path, line_offset: int = 0, error: type[DrafterError] = BankError
+) -> Any:
+    """Parse YAML text cut from ``path`` (starting at line ``line_offset`` + 1)."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())  # derives from a safe loader
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise yaml_error(exc, path, error, line_offset) from exc
 
 
 Position = tuple[int, int]  # (line, column), both 1-based
@@ -257,19 +273,26 @@ def load_positioned(
     Meant for files people write by hand (briefs), so other encodings than UTF-8 are detected.
     """
     text, encoding = read_yaml_text(path, error, max_bytes, detect=True)
+    return positioned_text(text, path, error), encoding
+
+
+def positioned_text(text: str, path: Path, error: type[DrafterError]) -> Any:
+    """YAML text (read from ``path``, or to be shown as it) as ``PosDict``/``PosList``/scalars.
+
+    The text must have passed ``read_yaml_text``'s checks (size, nesting)."""
     import yaml
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         node = yaml.compose(text, Loader=base)
         if node is None:
-            return None, encoding
+            return None
         # Every node is at least a few characters of text; far more visits means aliases. The
         # cap keeps even a 10 MB file of aliases to a few million values.
         budget = min(10 * len(text) + 100_000, 3_000_000)
-        return _Builder(path, error, budget).build(node), encoding
+        return _Builder(path, error, budget).build(node)
     except (yaml.YAMLError, RecursionError) as exc:
-        raise _yaml_error(exc, path, error) from exc
+        raise yaml_error(exc, path, error) from exc
 
 
 def dump_yaml(data: Any) -> str:

@@ -39,7 +39,7 @@ def test_mine_writes_every_bank_file_and_prints_a_summary(
     out = tmp_path / "out"
     result = _invoke(runner, ["mine", "seeds", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == BANK_FILES
+    assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", *BANK_FILES]
     for name in BANK_FILES:
         assert (out / name).read_bytes() == (ROOT / "phrasebank" / name).read_bytes(), name
     assert f"素材库已写入 {out}" in result.stdout
@@ -58,7 +58,7 @@ def test_mine_writes_every_bank_file_and_prints_a_summary(
 def test_mine_short_out_option(runner: CliRunner, seeds_dir: Path, tmp_path: Path) -> None:
     result = _invoke(runner, ["mine", str(seeds_dir), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == BANK_FILES
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [".drafter-bank.lock", *BANK_FILES]
 
 
 def test_mine_missing_directory_is_a_clean_chinese_error(runner: CliRunner, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_root_option_mines_its_seeds_into_its_phrasebank(
     result = _invoke(runner, ["--root", str(root), "mine"])
     assert result.exit_code == 0, result.output
     bank = root / "phrasebank"
-    assert sorted(p.name for p in bank.iterdir()) == BANK_FILES
+    assert sorted(p.name for p in bank.iterdir()) == [".drafter-bank.lock", *BANK_FILES]
     assert f"素材库已写入 {bank}" in result.stdout
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in root.iterdir()) == ["phrasebank", "seeds"]
@@ -120,4 +120,4 @@ def test_malformed_bank_is_a_clean_error_with_file_and_line(
     result = _invoke(runner, ["mine", str(seeds_dir), "--out", str(out)])
     assert result.exit_code == 2
     assert f"{bad}:4:" in result.stderr and "YAML 格式错误" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["points.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", "points.yaml"]

@@ -65,7 +65,9 @@ def test_mining_seeds_reproduces_the_committed_bank(mined: tuple[Path, MineRepor
     produced = sorted(p.name for p in out.glob("*.yaml"))
     assert produced == BANK_FILES
     assert sorted(p.name for p in BANK_DIR.glob("*.yaml")) == BANK_FILES
-    assert sorted(p.name for p in out.iterdir()) == BANK_FILES  # no stray temporary files
+    # No stray temporary files: only the bank's files and its (empty) lock file.
+    assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", *BANK_FILES]
+    assert (out / ".drafter-bank.lock").stat().st_size == 0
     for name in produced:
         assert (out / name).read_bytes() == (BANK_DIR / name).read_bytes(), (
             f"{name} drifted: re-run `drafter mine` and commit phrasebank/"
@@ -277,7 +279,7 @@ def test_malformed_bank_file_in_a_new_directory_writes_nothing(
     with pytest.raises(BankError) as info:
         mine(seeds_dir, out)
     assert info.value.path == str(out / "quotations.yaml") and info.value.line is not None
-    assert sorted(p.name for p in out.iterdir()) == ["quotations.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", "quotations.yaml"]
 
 
 # ── (f) heading skeletons ───────────────────────────────────────────────────────────────────
