@@ -218,8 +218,8 @@ class FileEdit:
         cursor = 0
         r = 0
         for edit in edits:
+            delta = len(lines) - cursor  # how far the unchanged lines before the edit moved
             lines += self.lines[cursor : edit.start]
-            delta = len(lines) - cursor
             while r < len(old) and old[r].start < edit.start:
                 rows.append(old[r].moved(delta))
                 r += 1

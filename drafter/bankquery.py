@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .bank import Bank, Entry
 from .bankschema import KINDS, ORIGINS
-from .errors import UsageError
+from .errors import BankError, UsageError
 from .normalize import fold
 
 
@@ -54,17 +55,23 @@ def list_entries(bank: Bank, wanted: EntryFilter) -> list[Entry]:
     return [e for e in bank.all(include_disabled=True) if wanted.accepts(e)]
 
 
-def search_entries(bank: Bank, text: str, include_disabled: bool = False) -> list[Entry]:
-    """Entries whose text (or, for points, body) contains ``text``, compared folded."""
+def search_entries(directory: Path, text: str, include_disabled: bool = False) -> list[Entry]:
+    """Entries whose text (or, for points, body) contains ``text``, compared folded.
+
+    Reads the bank's span catalogs rather than its YAML, so a 100k-entry bank answers in well
+    under a second once they are cached."""
+    from .bankfile import iter_rows
+
     key = fold(text)
     if not any(c.isalnum() for c in key):
         raise UsageError("要搜索的文字不能为空（只有标点或空白）")
-    found = []
-    for entry in bank.all(include_disabled=include_disabled):
-        body = entry.extra.get("body")
-        if key in fold(entry.text) or (isinstance(body, str) and key in fold(body)):
-            found.append(entry)
-    return found
+    if not directory.is_dir():
+        raise BankError("素材库目录不存在", path=directory)
+    return [
+        row.entry(kind)
+        for kind, row in iter_rows(directory)
+        if (include_disabled or not row.disabled) and (key in row.key or key in row.body_key)
+    ]
 
 
 @dataclass

@@ -168,7 +168,9 @@ def import_entries(directory: Path, path: Path, default_kind: str | None = None)
             continue
         data = dict(raw)
         try:
-            data["text"] = clean_text(str(data.get("text") or ""), kind)
+            text = str(data.get("text") or "")
+            # A pattern's text only shows its skeleton ("…，…"): punctuation is all it may have.
+            data["text"] = text.strip() if kind == "heading_pattern" else clean_text(text, kind)
         except UsageError as exc:
             problems.append((position(raw, ("text",)) or at, exc.message))
             continue

@@ -19,6 +19,8 @@ from .bankops import Change
 from .entryedit import begin_edit, editor_text, finish_edit, strip_hints
 from .errors import BankError, InvalidEntry, UsageError
 
+MAX_ROUNDS = 10  # an editor that keeps saving invalid text is not waited on for ever
+
 
 def editor_command() -> list[str]:
     """``$VISUAL``, ``$EDITOR``, or the first of a few common editors that is installed."""
@@ -57,7 +59,7 @@ def edit_entry(directory: Path, entry_id: str, notify: Callable[[str], None]) ->
     shown = editor_text(draft)
     path.write_text(shown, encoding="utf-8")
     problem: str | None = None
-    while True:
+    for _ in range(MAX_ROUNDS):
         run_editor(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -81,3 +83,6 @@ def edit_entry(directory: Path, entry_id: str, notify: Callable[[str], None]) ->
             continue
         shutil.rmtree(folder, ignore_errors=True)
         return change
+    raise BankError(
+        f"改了 {MAX_ROUNDS} 次仍有问题，未保存；你的文本留在这个文件里：{problem}", path=path
+    )

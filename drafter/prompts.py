@@ -10,7 +10,9 @@ from .render import chinese_number
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .bankops import NewEntries
     from .draft import Draft, DraftPart
+    from .lexicon import Lexicon
 
 
 class RichAsker:
@@ -71,3 +73,35 @@ class RichAsker:
                 node.add(f"（{chinese_number(n)}）{escape(point.lead)}")
         tree.add(f"[dim]结尾[/] {escape(draft.closing)}")
         self.console.print(tree)
+
+
+def ask_new_entries(asker: RichAsker, given: NewEntries, lexicon: Lexicon) -> NewEntries:
+    """The form of ``drafter bank add``: asks for what the options did not give."""
+    from dataclasses import replace
+
+    from .bankops import ADDABLE, NewEntries
+    from .bankschema import KINDS
+
+    kind = given.kind
+    while kind not in ADDABLE:
+        if kind:
+            asker.say(f"没有“{kind}”这个种类。")
+        asker.say("种类：" + "；".join(f"{k}（{KINDS[k][2].split('（')[0]}）" for k in ADDABLE))
+        kind = asker.ask("种类", "phrase").strip()
+    texts = list(given.texts)
+    if not texts:
+        hint = "（多条标题用“|”隔开，会记为同一组同级标题）" if kind == "heading" else ""
+        answer = asker.ask(f"文字{hint}")
+        texts = [t for t in answer.split("|") if t.strip()] if kind == "heading" else [answer]
+    dims = given.dimensions
+    if not dims:
+        guess = "、".join(lexicon.tag(texts[0]))
+        asker.say("维度：" + "、".join(lexicon.names))
+        answer = asker.ask("维度（多个用“、”隔开）", guess)
+        dims = tuple(d for d in answer.replace(",", "、").replace("，", "、").split("、") if d)
+    request = NewEntries(kind, tuple(texts), dims, given.body, given.heading, given.speaker)
+    if kind == "point" and not given.body:
+        request = replace(request, body=asker.ask("展开文字（可空）", "") or None)
+    if kind == "quotation" and not given.speaker:
+        request = replace(request, speaker=asker.ask("说话人（可空）", "") or None)
+    return request

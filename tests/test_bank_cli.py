@@ -50,13 +50,12 @@ def test_list_command_prints_a_table_and_caps_it() -> None:
 
 
 def test_search_matches_across_scripts_and_punctuation() -> None:
-    loaded = load_bank(BANK)
-    simplified = {e.id for e in search_entries(loaded, "实训实战")}
-    assert simplified and {e.id for e in search_entries(loaded, "實訓實戰")} == simplified
-    assert {e.id for e in search_entries(loaded, "筑牢思想根基，激活")} == {"h-d5e4b0a40b"}
-    assert {e.id for e in search_entries(loaded, "筑牢思想根基,激活")} == {"h-d5e4b0a40b"}
+    simplified = {e.id for e in search_entries(BANK, "实训实战")}
+    assert simplified and {e.id for e in search_entries(BANK, "實訓實戰")} == simplified
+    assert {e.id for e in search_entries(BANK, "筑牢思想根基，激活")} == {"h-d5e4b0a40b"}
+    assert {e.id for e in search_entries(BANK, "筑牢思想根基,激活")} == {"h-d5e4b0a40b"}
     with pytest.raises(UsageError):
-        search_entries(loaded, " ，")
+        search_entries(BANK, " ，")
     result = bank("search", "實戰")
     assert result.exit_code == 0 and "h-fc6e2f1c05" in result.stdout
 
