@@ -21,6 +21,16 @@ _EXPORTS = {
     "Entry": "bank",
     "Source": "bank",
     "load_bank": "bank",
+    "Change": "bankops",
+    "NewEntries": "bankops",
+    "add_entries": "bankops",
+    "remove_entries": "bankops",
+    "set_disabled": "bankops",
+    "search_entries": "bankquery",
+    "validate_bank": "bankcheck",
+    "find_duplicates": "dedupe",
+    "merge_duplicates": "dedupe",
+    "import_entries": "bankshare",
     "BankError": "errors",
     "DrafterError": "errors",
     "InputError": "errors",
@@ -61,6 +71,7 @@ __all__ = [
     "BatchOptions",
     "BatchReport",
     "Brief",
+    "Change",
     "Document",
     "Draft",
     "DraftError",
@@ -71,6 +82,7 @@ __all__ = [
     "Entry",
     "InputError",
     "MineReport",
+    "NewEntries",
     "ParseResult",
     "Part",
     "Point",
@@ -78,26 +90,39 @@ __all__ = [
     "TemplateError",
     "UsageError",
     "__version__",
+    "add_entries",
     "check_batch",
     "compose",
     "draft_outline",
+    "find_duplicates",
+    "import_entries",
     "load_bank",
     "load_index",
+    "merge_duplicates",
     "mine",
     "mine_documents",
     "parse_file",
     "parse_paths",
     "parse_text",
     "read_briefs",
+    "remove_entries",
     "render",
     "run_batch",
+    "search_entries",
+    "set_disabled",
+    "validate_bank",
 ]
 
 if TYPE_CHECKING:
     from .bank import Bank, Entry, Source, load_bank
+    from .bankcheck import validate_bank
+    from .bankops import Change, NewEntries, add_entries, remove_entries, set_disabled
+    from .bankquery import search_entries
+    from .bankshare import import_entries
     from .batch import BatchOptions, BatchReport, check_batch, run_batch
     from .briefs import Brief, read_briefs
     from .compose import compose, draft_outline
+    from .dedupe import find_duplicates, merge_duplicates
     from .draft import Draft, DraftPart, DraftPoint, DraftRequest
     from .errors import BankError, DrafterError, DraftError, InputError, TemplateError, UsageError
     from .index import BankIndex, load_index
