@@ -171,29 +171,46 @@ def kind_of(directory: Path, entry_id: str) -> str:
     raise UsageError(f"素材库里没有编号为“{entry_id}”的条目{hint}")
 
 
-def _open(directory: Path, entry_id: str) -> tuple[FileEdit, Row]:
-    edit = FileEdit(directory, kind_of(directory, entry_id))
-    row = edit.row(entry_id)
-    assert row is not None  # kind_of found it, and the lock keeps it there
-    return edit, row
+class Edits:
+    """The files a command changes, each opened once, found by the ids it is given."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.files: dict[str, FileEdit] = {}
+
+    def file(self, kind: str) -> FileEdit:
+        if kind not in self.files:
+            self.files[kind] = FileEdit(self.directory, kind)
+        return self.files[kind]
+
+    def find(self, entry_id: str) -> tuple[str, FileEdit, Row]:
+        guess = _PREFIXES.get(entry_id.split("-", 1)[0])
+        kind = guess if guess else kind_of(self.directory, entry_id)
+        row = self.file(kind).row(entry_id)
+        if row is None:  # an id whose prefix does not match its file
+            kind = kind_of(self.directory, entry_id)
+            row = self.file(kind).row(entry_id)
+        assert row is not None  # kind_of found it, and the lock keeps it there
+        return kind, self.file(kind), row
+
+    def save(self, change: Change) -> None:
+        for edit in self.files.values():
+            if edit.pending():
+                change.wrote(edit.path, edit.save())
 
 
 def remove_entries(directory: Path, ids: Iterable[str]) -> Change:
     """Take entries out of the bank (their lines go; comments around them stay)."""
     change = Change()
     with bank_lock(directory):
-        edits: dict[str, FileEdit] = {}
+        edits = Edits(directory)
         for entry_id in dict.fromkeys(ids):
-            kind = kind_of(directory, entry_id)
-            edit = edits.setdefault(kind, FileEdit(directory, kind))
-            row = edit.row(entry_id)
-            assert row is not None
+            kind, edit, row = edits.find(entry_id)
             edit.remove(row)
             change.entries.append(row.entry(kind))
             if kind == "heading":
                 change.notes += _pattern_refs(directory, entry_id)
-        for edit in edits.values():
-            change.wrote(edit.path, edit.save())
+        edits.save(change)
     return change
 
 
@@ -215,21 +232,13 @@ def set_disabled(directory: Path, ids: Iterable[str], flag: bool) -> Change:
     """Disable (or enable) entries: a disabled entry stays in the bank but is never drafted."""
     change = Change()
     with bank_lock(directory):
-        edits: dict[str, FileEdit] = {}
+        edits = Edits(directory)
         for entry_id in dict.fromkeys(ids):
-            kind = kind_of(directory, entry_id)
-            edit = edits.setdefault(kind, FileEdit(directory, kind))
-            row = edit.row(entry_id)
-            assert row is not None
+            kind, edit, row = edits.find(entry_id)
             entry = row.entry(kind)
             entry.disabled = flag
-            if edit.set_disabled(row, flag):
-                change.entries.append(entry)
-            else:
-                change.unchanged.append(entry)
-        for edit in edits.values():
-            if edit.pending():
-                change.wrote(edit.path, edit.save())
+            (change.entries if edit.set_disabled(row, flag) else change.unchanged).append(entry)
+        edits.save(change)
     return change
 
 

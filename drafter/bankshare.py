@@ -16,8 +16,8 @@ from typing import Any
 
 from .bank import Bank, Entry, entry_id
 from .bankcheck import position
-from .bankedit import FileEdit, bank_lock
-from .bankops import Change, bank_lexicon, clean_text, problems_error
+from .bankedit import bank_lock
+from .bankops import Change, Edits, bank_lexicon, clean_text, problems_error
 from .bankschema import CORE_KEYS, KINDS, entry_problems
 from .decoding import read_file_bytes
 from .errors import InvalidEntry, UsageError
@@ -188,13 +188,12 @@ def import_entries(directory: Path, path: Path, default_kind: str | None = None)
         raise problems_error(path, problems, InvalidEntry)
     report = ImportReport()
     with bank_lock(directory):
-        edits: dict[str, FileEdit] = {}
+        edits = Edits(directory)
         known: dict[str, dict[str, str]] = {}
         for data in wanted:
             kind = data["kind"]
-            if kind not in edits:
-                edits[kind] = FileEdit(directory, kind)
-                known[kind] = {row.key: row.id for row in edits[kind].rows}
+            if kind not in known:
+                known[kind] = {row.key: row.id for row in edits.file(kind).rows}
             key = fold(data["text"])
             if key in known[kind]:
                 report.skipped.append((data["text"], f"已有：{known[kind][key]}"))
@@ -204,12 +203,10 @@ def import_entries(directory: Path, path: Path, default_kind: str | None = None)
             ordered.update({k: v for k, v in data.items() if k not in CORE_KEYS})
             ordered.update({k: data[k] for k in CORE_KEYS[3:] if k in data and k != "origin"})
             ordered["origin"] = "user"
-            edits[kind].append([ordered])
+            edits.file(kind).append([ordered])
             report.added.append(Entry(data["id"], kind, data["text"], data["dimensions"]))
         # Every file is written in full or not at all; a crash between two files leaves some
         # kinds imported, and importing again skips those and adds the rest.
-        for edit in edits.values():
-            if edit.pending():
-                report.change.wrote(edit.path, edit.save())
+        edits.save(report.change)
     report.change.entries = report.added
     return report

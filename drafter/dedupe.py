@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .bankedit import FileEdit, bank_lock, entry_lines
+from .bankedit import bank_lock, entry_lines
 from .bankfile import Row, load_catalog
-from .bankops import Change
+from .bankops import Change, Edits
 from .bankschema import KINDS
 from .errors import UsageError
 
@@ -147,9 +147,9 @@ def merge_duplicates(directory: Path, groups: list[DupGroup]) -> Change:
     """
     change = Change()
     with bank_lock(directory):
-        edits: dict[str, FileEdit] = {}
+        edits = Edits(directory)
         for group in groups:
-            edit = edits.setdefault(group.kind, FileEdit(directory, group.kind))
+            edit = edits.file(group.kind)
             for row in (group.keep, *group.others):
                 now = edit.row(row.id)
                 if now is None or now.start != row.start or now.end != row.end:
@@ -174,7 +174,5 @@ def merge_duplicates(directory: Path, groups: list[DupGroup]) -> Change:
             kept["origin"] = "user"
             edit.replace(group.keep, entry_lines(kept, edit.catalog.layout.seq_col))
             change.entries.append(group.keep.entry(group.kind))
-        for edit in edits.values():
-            if edit.pending():
-                change.wrote(edit.path, edit.save())
+        edits.save(change)
     return change
