@@ -47,6 +47,7 @@ class BatchOptions:
     jobs: int = 1
     force: bool = False
     root: Path | None = None  # workspace: its templates/ come before the built-in ones
+    style: Path | None = None  # Word style profile for docx output (default: GB/T 9704)
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank
 def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: History | None) -> _Plan:
     """Check each brief against the bank, templates and folder; decide what to draft."""
     plan = _Plan()
-    templates = context(options.bank, options.out, options.root, fresh=False).templates
+    templates = context(options.bank, options.out, options.root, False, options.style).templates
     occasions = [o.name for o in index.themes.occasions]
     taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
     root = options.out.resolve()
@@ -247,7 +248,7 @@ def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     """Validate briefs against the schema, the bank and the templates; write nothing."""
     _check_options(options)
     found = read_briefs(paths)
-    index = context(options.bank, options.out, options.root).index
+    index = context(options.bank, options.out, options.root, True, options.style).index
     plan = _plan(found.briefs, options, index, None)
     problems = found.problems + plan.problems
     outcomes = _in_order([*plan.outcomes.values(), *_invalid(problems)], found.files)
@@ -265,7 +266,7 @@ def run_batch(
 
     _check_options(options)
     found = read_briefs(paths)
-    ctx = context(options.bank, options.out, options.root)
+    ctx = context(options.bank, options.out, options.root, True, options.style)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)
     report.warnings = list(found.notes)

@@ -14,6 +14,7 @@ from .cliopts import BANK_HELP as _BANK_HELP
 from .cliopts import State as _State
 from .cliopts import bank_dir as _bank_dir
 from .cliopts import root as _root
+from .draft import FORMATS
 from .errors import DrafterError, InputError
 
 
@@ -113,7 +114,7 @@ def mine_cmd(
         raise typer.Exit(InputError.exit_code)
 
 
-def _write_output(path: Path, text: str, force: bool) -> None:
+def _write_output(path: Path, text: str | bytes, force: bool) -> None:
     from .yamlio import write_user_file
 
     write_user_file(path, text, force)
@@ -146,9 +147,19 @@ def _format_for(fmt: str | None, output: Path | None, template: str | None) -> s
     if fmt:
         return fmt.lower()
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    if template is None and suffix in ("md", "txt", "json"):
+    if template is None and suffix in FORMATS:
         return suffix
     return "md"
+
+
+_StyleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--style",
+        help="Word 版式文件（YAML，只对 docx 有效；默认按 GB/T 9704 公文格式）。",
+        show_default=False,
+    ),
+]
 
 
 @app.command("draft")
@@ -168,7 +179,9 @@ def draft_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="输出格式：md、txt、json（默认按 -o 的后缀，否则 md）。"
+            "--format",
+            "-f",
+            help="输出格式：md、txt、json、docx（Word，公文版式）；默认按 -o 的后缀，否则 md。",
         ),
     ] = None,
     template: Annotated[
@@ -193,6 +206,7 @@ def draft_cmd(
         typer.Option("--output", "-o", help="写入文件（默认输出到屏幕）。", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    style: _StyleOpt = None,
     bank: Annotated[
         Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
     ] = None,
@@ -200,8 +214,9 @@ def draft_cmd(
     """按主题生成一份发言提纲：标题、开头、对仗的分部标题、要点和结尾。"""
     from .compose import compose
     from .draft import Avoid, DraftRequest, read_avoid
+    from .errors import UsageError
     from .index import load_index
-    from .render import render
+    from .render import render_file
 
     material = Avoid()
     for path in avoid or []:
@@ -211,13 +226,23 @@ def draft_cmd(
     )
     request.check()
     form = _format_for(fmt, output, template)
+    if form == "docx" and output is None:
+        raise UsageError("Word 文档不能输出到屏幕，请用 -o 指定文件，如 -o 发言.docx")
+    if style is not None and form != "docx":
+        raise UsageError("--style 只对 docx 格式有效")
+    if form == "docx":
+        from .styleprofile import load_style
+
+        load_style(style)  # a broken profile is named before any drafting
     index = load_index(_bank_dir(bank))
     draft = compose(index, request)
-    text = render(draft, form, template=template, root=_State.root, show_sources=sources)
+    data = render_file(
+        draft, form, template=template, root=_State.root, show_sources=sources, style=style
+    )
     if output is not None:
-        _write_output(output, text, force)
+        _write_output(output, data, force)
     else:
-        typer.echo(text, nl=False)
+        typer.echo(data.decode("utf-8"), nl=False)
     if seed is None or draft.notes or output is not None:
         from .console import note, warn
 
@@ -238,6 +263,7 @@ def new_cmd(
         bool,
         typer.Option("--script", help="不需要终端：从标准输入逐行读取每个问题的回答。"),
     ] = False,
+    style: _StyleOpt = None,
     bank: Annotated[
         Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
     ] = None,
@@ -257,7 +283,11 @@ def new_cmd(
     from .session import run_session
 
     index = load_index(_bank_dir(bank))
-    saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root)
+    if style is not None:
+        from .styleprofile import load_style
+
+        load_style(style)  # named now, not after the writer's work
+    saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root, style=style)
     from .console import note
 
     if saved is None:
@@ -302,7 +332,9 @@ def batch_cmd(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="没有写 formats 的简报用这些格式，逗号分隔：md,txt,json。"
+            "--format",
+            "-f",
+            help="没有写 formats 的简报用这些格式，逗号分隔：md,txt,json,docx。",
         ),
     ] = "md",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行的进程数。")] = 1,
@@ -312,6 +344,7 @@ def batch_cmd(
     check: Annotated[
         bool, typer.Option("--check", help="只检查简报（格式、场合、模板、文件名），不生成。")
     ] = False,
+    style: _StyleOpt = None,
     bank: Annotated[
         Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
     ] = None,
@@ -323,7 +356,11 @@ def batch_cmd(
     from .batch import BatchOptions, check_batch, run_batch
     from .console import BatchProgress, print_batch_report, print_problems
 
-    options = BatchOptions(out, _bank_dir(bank), _formats(fmt), jobs, force, _State.root)
+    if style is not None:
+        from .styleprofile import load_style
+
+        load_style(style)  # one clear error, not one per brief
+    options = BatchOptions(out, _bank_dir(bank), _formats(fmt), jobs, force, _State.root, style)
     if check:
         report = check_batch(briefs, options)
         print_problems(report.problems)

@@ -197,6 +197,8 @@ def load_template(
     """The template a format renders with (by name or path); ``None`` for plain JSON."""
     if template is None and fmt == "json":
         return None
+    if fmt == "docx":
+        raise UsageError("docx 格式不用模板；Word 版式请用 --style 指定版式文件")
     if template is None and fmt not in FORMATS:
         raise UsageError(f"未知的格式“{fmt}”，可选：{'、'.join(FORMATS)}")
     return _resolve(template or fmt, template_dirs(root))
@@ -231,3 +233,24 @@ def render(
 ) -> str:
     """The draft as text: JSON, or a template (by name or path) filled with it."""
     return render_with(draft, load_template(fmt, template, root), show_sources)
+
+
+def render_file(
+    draft: Draft,
+    fmt: str = "md",
+    *,
+    template: str | None = None,
+    root: Path | None = None,
+    show_sources: bool = False,
+    style: Path | None = None,
+) -> bytes:
+    """The bytes of an output file in any format: a filled template, JSON, or a Word document
+    laid out by the style profile ``style`` (the bundled GB/T 9704 profile when None)."""
+    if fmt == "docx":
+        if template is not None:
+            raise UsageError("docx 格式不用模板；Word 版式请用 --style 指定版式文件")
+        from .docxout import render_docx
+        from .styleprofile import load_style
+
+        return render_docx(draft, load_style(style), show_sources)
+    return render(draft, fmt, template=template, root=root, show_sources=show_sources).encode()

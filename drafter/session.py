@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Protocol
 
 from .compose import Composer
-from .draft import OCCASIONS, Draft, DraftPart, DraftRequest
+from .draft import FORMATS, OCCASIONS, Draft, DraftPart, DraftRequest
 from .errors import UsageError
 from .index import BankIndex
-from .render import chinese_number, render
+from .render import chinese_number, render_file
 from .yamlio import write_atomic
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -124,11 +124,11 @@ def default_name(draft: Draft, fmt: str) -> str:
     return f"{stem[:60]}.{fmt}"
 
 
-def _save(draft: Draft, asker: Asker, root: Path | None) -> Saved:
+def _save(draft: Draft, asker: Asker, root: Path | None, style: Path | None) -> Saved:
     fmt = ""
-    while fmt not in ("md", "txt", "json"):
-        fmt = asker.ask("保存格式（md / txt / json）", "md").strip().lower()
-    text = render(draft, fmt, root=root)
+    while fmt not in FORMATS:
+        fmt = asker.ask(f"保存格式（{' / '.join(FORMATS)}）", "md").strip().lower()
+    text = render_file(draft, fmt, root=root, style=style)
     while True:
         path = Path(
             asker.ask("保存到", default_name(draft, fmt)).strip() or default_name(draft, fmt)
@@ -148,9 +148,15 @@ def _save(draft: Draft, asker: Asker, root: Path | None) -> Saved:
 
 
 def run_session(
-    index: BankIndex, asker: Asker, *, seed: int | None = None, root: Path | None = None
+    index: BankIndex,
+    asker: Asker,
+    *,
+    seed: int | None = None,
+    root: Path | None = None,
+    style: Path | None = None,
 ) -> Saved | None:
-    """The whole session; the saved draft, or None when the writer leaves without saving."""
+    """The whole session; the saved draft, or None when the writer leaves without saving.
+    ``style`` is the Word style profile used if the writer saves as docx."""
     request = _setup(index, asker, seed)
     composer = Composer(index, request)
     draft = composer.compose()
@@ -168,7 +174,7 @@ def run_session(
         action, arg = (move[0], move[1:]) if move else ("s", [])
         numbers = [int(a) - 1 for a in arg if a.isdigit() and 1 <= int(a) <= len(draft.parts)]
         if action == "s":
-            return _save(draft, asker, root)
+            return _save(draft, asker, root, style)
         if action == "q":
             return None
         if action in ("l", "u", "p") and not numbers:

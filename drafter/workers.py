@@ -48,15 +48,25 @@ class Job:
 
 
 class Templates:
-    """Templates loaded once per (template, format), with a digest of their source."""
+    """Templates loaded once per (template, format), with a digest of their source; for docx,
+    the Word style profile and a digest of its files."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, style: Path | None = None) -> None:
         self.root = root
+        self.style = style
         self.loaded: dict[tuple[str | None, str], tuple[Any, str]] = {}
 
     def get(self, template: str | None, fmt: str) -> tuple[Any, str]:
-        key = (template, fmt)
+        key = (None, fmt) if fmt == "docx" else (template, fmt)
         if key not in self.loaded:
+            if fmt == "docx":
+                from .styleprofile import load_style
+
+                profile = load_style(self.style)
+                source = Path(profile.default).read_bytes()
+                source += Path(profile.source).read_bytes() if self.style else b""
+                self.loaded[key] = (profile, sha256(source)[:16])
+                return self.loaded[key]
             from .render import load_template
 
             tpl = None if fmt == "json" else load_template(fmt, template, self.root)
@@ -69,7 +79,7 @@ class Templates:
 class Context:
     """What a worker needs: the bank index, templates, the folder and its journal."""
 
-    spec: tuple[str, str, str | None]
+    spec: tuple[str, str, str | None, str | None]
     index: BankIndex
     templates: Templates
     out: Path
@@ -79,14 +89,16 @@ class Context:
 _CONTEXT: Context | None = None  # set per run; forked workers inherit it
 
 
-def context(bank: Path, out: Path, root: Path | None, fresh: bool = True) -> Context:
+def context(
+    bank: Path, out: Path, root: Path | None, fresh: bool = True, style: Path | None = None
+) -> Context:
     """The run's context; ``fresh`` reloads the bank (it may have changed since last run)."""
     global _CONTEXT
-    spec = (str(bank), str(out), str(root) if root else None)
+    spec = (str(bank), str(out), str(root) if root else None, str(style) if style else None)
     if fresh or _CONTEXT is None or _CONTEXT.spec != spec:
         from .index import load_index
 
-        _CONTEXT = Context(spec, load_index(bank), Templates(root), out, Journal(out))
+        _CONTEXT = Context(spec, load_index(bank), Templates(root, style), out, Journal(out))
     return _CONTEXT
 
 
@@ -102,19 +114,30 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(parent: int, bank: str, out: str, root: str | None) -> None:
+def _init_worker(parent: int, bank: str, out: str, root: str | None, style: str | None) -> None:
     import signal
 
     _die_with(parent)
     # Ctrl-C is the parent's to handle: it stops handing out work and writes the manifest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    context(Path(bank), Path(out), Path(root) if root else None, fresh=False)
+    context(
+        Path(bank), Path(out), Path(root) if root else None, False, Path(style) if style else None
+    )
+
+
+def _render(draft: Any, fmt: str, loaded: Any, sources: bool) -> bytes:
+    from .render import render_with
+
+    if fmt == "docx":
+        from .docxout import render_docx
+
+        return render_docx(draft, loaded, sources)
+    return render_with(draft, loaded, sources).encode("utf-8")
 
 
 def run_job(job: Job) -> Outcome:
     """Draft one brief and put its files in place (after the journal names them)."""
     from .compose import compose
-    from .render import render_with
     from .yamlio import write_atomic
 
     ctx = _CONTEXT
@@ -124,7 +147,7 @@ def run_job(job: Job) -> Outcome:
     try:
         draft = compose(ctx.index, brief.request(job.seed))
         texts = [
-            (rel, render_with(draft, ctx.templates.get(brief.template, fmt)[0], brief.sources))
+            (rel, _render(draft, fmt, ctx.templates.get(brief.template, fmt)[0], brief.sources))
             for fmt, rel in job.targets
         ]
         record = Record(
@@ -132,7 +155,7 @@ def run_job(job: Job) -> Outcome:
             job.status,
             str(brief.file),
             brief.line,
-            {rel: sha256(text.encode("utf-8")) for rel, text in texts},
+            {rel: sha256(data) for rel, data in texts},
             job.seed,
             draft.bank_version,
             job.fingerprint,

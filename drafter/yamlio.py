@@ -317,7 +317,7 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, text: str, durable: bool = True) -> None:
+def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
     """Write a whole file or nothing: a temporary file beside it, then a rename.
 
     ``durable`` also flushes it to disk before the rename (survives a power cut, not only a
@@ -330,8 +330,9 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -342,7 +343,7 @@ def write_atomic(path: Path, text: str, durable: bool = True) -> None:
         raise
 
 
-def write_user_file(path: Path, text: str, force: bool = False) -> None:
+def write_user_file(path: Path, text: str | bytes, force: bool = False) -> None:
     """Write a file the user named: never over a folder, over a file only with ``force``."""
     from .errors import UsageError
 

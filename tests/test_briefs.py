@@ -306,7 +306,7 @@ WRONG_TYPES = """\
   points: 9
 - id: h
   theme: 甲
-  formats: [md, docx]
+  formats: [md, pdf]
 - id: ok
   theme: 甲
 """
@@ -333,7 +333,7 @@ def test_wrong_types_and_ranges(tmp_path: Path) -> None:
     assert messages[4] == "keywords 应为文字列表，而不是映射"
     assert messages[5] == "parts 只能是 3 或 4，而不是 5"
     assert messages[6] == "points 只能是 2–5，而不是 9"
-    assert messages[7] == "未知的格式“docx”（可选：md、txt、json）"
+    assert messages[7] == "未知的格式“pdf”（可选：md、txt、json、docx）"
     assert [b.id for b in found.briefs] == ["ok"]  # valid briefs come through
     assert found.invalid == 8
 
