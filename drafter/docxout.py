@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from .draft import Draft
@@ -37,10 +38,18 @@ def _set_fonts(r_pr: Any, font: str, latin: str | None) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
+# Characters XML 1.0 cannot hold (control characters pasted into a brief): left out of the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def _run(paragraph: Paragraph, text: str, font: Font, latin: str | None) -> None:
     from docx.shared import Pt
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     run.font.size = Pt(font.size)
     run.font.bold = font.bold
     _set_fonts(run._element.get_or_add_rPr(), font.font, latin)
@@ -84,11 +93,13 @@ class _Writer:
         # A line grid only: with a character grid narrower than a 3号 character (28 per line
         # leaves 15.8 pt for a 16 pt glyph) LibreOffice gives every character two cells. The
         # 28 characters per line come from condensing the spacing a little instead (below).
+        height_mm = page.height_mm - page.margin_top_mm - page.margin_bottom_mm
         grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(round(self.profile.line_spacing_pt * 20)))
-        for attr in ("w:charSpace",):
-            grid.attrib.pop(qn(attr), None)
-        self.condense = min(0, math.floor((pitch - self.profile.body.size) * 20))
+        grid.set(qn("w:linePitch"), str(round(height_mm / 25.4 * 1440 / page.lines_per_page)))
+        grid.attrib.pop(qn("w:charSpace"), None)
+        # Twentieths of a point between characters (Word's 紧缩/加宽), rounded down so that a
+        # full line never spills over.
+        self.spacing = math.floor((pitch - self.profile.body.size) * 20)
         self._page_numbers(section)
 
     def _normal(self) -> None:
@@ -105,11 +116,12 @@ class _Writer:
             for old in r_pr.findall(qn(name)):
                 r_pr.remove(old)
         _set_fonts(r_pr, body.font, self.profile.latin_font)
+        # In the order the schema gives: rFonts, spacing, sz, szCs, lang.
+        if self.spacing:
+            r_pr.append(r_pr.makeelement(qn("w:spacing"), {qn("w:val"): str(self.spacing)}))
         for name in ("w:sz", "w:szCs"):
             size = r_pr.makeelement(qn(name), {qn("w:val"): str(round(body.size * 2))})
             r_pr.append(size)
-        if self.condense:  # twentieths of a point between characters, as Word's 紧缩 does
-            r_pr.append(r_pr.makeelement(qn("w:spacing"), {qn("w:val"): str(self.condense)}))
         lang = r_pr.makeelement(qn("w:lang"), {qn("w:val"): "en-US", qn("w:eastAsia"): "zh-CN"})
         r_pr.append(lang)
         style: Any = self.doc.styles["Normal"]
@@ -249,9 +261,11 @@ def render_docx(draft: Draft, profile: StyleProfile, show_sources: bool = False)
     w = _Writer(profile)
     p = profile
     core = w.doc.core_properties
-    core.title, core.subject = draft.title, draft.theme
-    core.author = draft.speaker or draft.organisation or "drafter"
-    core.comments = f"drafter：主题“{draft.theme}”，种子 {draft.seed}，素材库 {draft.bank_version}"
+    core.title, core.subject = xml_text(draft.title), xml_text(draft.theme)
+    core.author = xml_text(draft.speaker or draft.organisation or "drafter")
+    core.comments = xml_text(
+        f"drafter：主题“{draft.theme}”，种子 {draft.seed}，素材库 {draft.bank_version}"
+    )
     _drop_dates(core)
     w.text(draft.title, p.title, center=True)
     byline = "　".join(x for x in (draft.organisation, draft.speaker) if x)

@@ -117,8 +117,16 @@ class _Reader:
             raise self.fail(data.at(key), f"{key} 应在 {low:g}–{high:g} 之间，而不是 {value}")
         return float(value)
 
+    def integer(self, data: PosDict, key: str, low: int, high: int) -> int:
+        value = self.number(data, key, low, high)
+        if value != int(value):
+            raise self.fail(data.at(key), f"{key} 应为整数，而不是 {data[key]}")
+        return int(value)
+
     def size(self, data: PosDict, key: str) -> float:
         value = data[key]
+        if isinstance(value, str) and _is_number(value):
+            data[key] = value = float(value)
         if isinstance(value, str):
             if value.strip() not in CN_SIZES:
                 names = "、".join(CN_SIZES)
@@ -139,6 +147,19 @@ class _Reader:
         return value
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _no_duplicates(reader: _Reader, data: PosDict) -> None:
+    for key, at in data.duplicates:
+        raise reader.fail(at, f"“{key}”写了两次（后一处会悄悄盖掉前一处），请合并成一处")
+
+
 def _read(path: Path) -> PosDict:
     data, _ = load_positioned(path, UsageError)
     if data is None:
@@ -146,11 +167,13 @@ def _read(path: Path) -> PosDict:
     if not isinstance(data, PosDict):
         raise UsageError("版式文件应为映射（键: 值）", path=path, line=1)
     reader = _Reader(path)
+    _no_duplicates(reader, data)
     reader.check_keys(data, set(_SECTIONS) | _SCALARS, "版式")
     for name in _SECTIONS:
         if name in data and not isinstance(data[name], PosDict):
             raise reader.fail(data.at(name), f"{name} 应为映射（键: 值）")
         if name in data:
+            _no_duplicates(reader, data[name])
             reader.check_keys(data[name], _SECTIONS[name], f"{name} 下")
     return data
 
@@ -169,6 +192,22 @@ def _merged(base: PosDict, over: PosDict) -> PosDict:
     return out
 
 
+_MIN_TEXT_MM = 20  # what is left between the margins must still hold a line of text
+
+
+def _check_text_block(reader: _Reader, page: PosDict) -> None:
+    pairs = (
+        ("width_mm", "margin_left_mm", "margin_right_mm"),
+        ("height_mm", "margin_top_mm", "margin_bottom_mm"),
+    )
+    for size, first, second in pairs:
+        left = reader.number(page, size, 50, 2000) - reader.number(page, first, 0, 200)
+        if left - reader.number(page, second, 0, 200) < _MIN_TEXT_MM:
+            raise reader.fail(
+                page.at(second), f"{first} 与 {second} 加起来太大，版心不足 {_MIN_TEXT_MM} mm"
+            )
+
+
 def _font(r: _Reader, data: PosDict) -> Font:
     return Font(r.text(data, "font"), r.size(data, "size"), r.flag(data, "bold"))
 
@@ -185,6 +224,7 @@ def load_style(path: Path | None = None) -> StyleProfile:
     latin = data.get("latin_font")
     if latin is not None and (not isinstance(latin, str) or not latin.strip()):
         raise reader.fail(data.at("latin_font"), "latin_font 应为字体名称或 null")
+    _check_text_block(reader, page)
     pn = data["page_number"]
     if "{page}" not in reader.text(pn, "format"):
         raise reader.fail(pn.at("format"), "页码格式里要有 {page}，如 “— {page} —”")
@@ -196,13 +236,13 @@ def load_style(path: Path | None = None) -> StyleProfile:
             margin_bottom_mm=reader.number(page, "margin_bottom_mm", 0, 200),
             margin_left_mm=reader.number(page, "margin_left_mm", 0, 200),
             margin_right_mm=reader.number(page, "margin_right_mm", 0, 200),
-            lines_per_page=int(reader.number(page, "lines_per_page", 1, 200)),
-            chars_per_line=int(reader.number(page, "chars_per_line", 1, 200)),
+            lines_per_page=reader.integer(page, "lines_per_page", 1, 200),
+            chars_per_line=reader.integer(page, "chars_per_line", 1, 200),
         ),
         line_spacing_pt=reader.number(data, "line_spacing_pt", 6, 100),
         latin_font=latin.strip() if isinstance(latin, str) else None,
         title=_font(reader, data["title"]),
-        title_blank_lines=int(reader.number(data["title"], "blank_lines_after", 0, 5)),
+        title_blank_lines=reader.integer(data["title"], "blank_lines_after", 0, 5),
         byline=_font(reader, data["byline"]),
         body=_font(reader, data["body"]),
         first_line_chars=reader.number(data["body"], "first_line_chars", 0, 10),
