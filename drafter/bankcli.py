@@ -175,7 +175,12 @@ def bank_add_cmd(
         from .prompts import RichAsker, ask_new_entries
 
         request = ask_new_entries(
-            RichAsker(scripted=not sys.stdin.isatty()), request, bank_lexicon(directory)
+            RichAsker(
+                scripted=not sys.stdin.isatty(),
+                eof_hint="从标准输入读回答时，每个问题都要有一行",
+            ),
+            request,
+            bank_lexicon(directory),
         )
     elif not kind or not texts:
         raise UsageError("请用 --kind 给出种类，并给出条目文字；或加 -i 逐项填写")

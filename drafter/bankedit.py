@@ -37,6 +37,8 @@ from .yamlio import dump_yaml
 
 LOCK_NAME = ".drafter-bank.lock"
 LOCK_WAIT = 30.0  # seconds a bank command waits for another one to finish
+RECHECK_CHARS = 2_000_000  # files up to this size are parsed again before they are replaced
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&([^\s,\[\]{}]+)")
 BUSY = f"素材库正被另一个 drafter 命令修改，等了 {LOCK_WAIT:.0f} 秒仍未结束，请稍后再试"
 _DISABLED_LINE = re.compile(r"^(\s*disabled\s*:\s*)(\S+)(\s*(#.*)?)$")
 
@@ -47,7 +49,17 @@ def bank_lock(directory: Path) -> Iterator[None]:
     if not directory.is_dir():
         raise BankError("素材库目录不存在", path=directory)
     with folder_lock(directory, LOCK_NAME, BUSY, wait=LOCK_WAIT):
+        _clear_leftovers(directory)
         yield
+
+
+def _clear_leftovers(directory: Path) -> None:
+    """Temporary files of a bank write that was killed: with the lock held, nobody else is
+    writing, so any that are there are left over."""
+    for name, _, _ in KINDS.values():
+        for leftover in directory.glob(f".{name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def entry_lines(entry: dict[str, Any], seq_col: int) -> list[str]:
@@ -75,9 +87,12 @@ class FileEdit:
         if not text.strip():
             text = render_kind(kind, [])
             catalog = build_catalog(kind, split_lines(text), self.path)
+        self.bom = data.startswith(b"\xef\xbb\xbf")  # kept: some Windows editors want it
         self.lines = split_lines(text)
+        # New lines follow the file's line ends, so a CRLF file does not end up mixed.
+        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
         if self.lines and not self.lines[-1].endswith(("\n", "\r")):
-            self.lines[-1] += "\n"
+            self.lines[-1] += self.newline
         self.catalog = catalog
         self._edits: list[_Edit] = []
         self._appended: list[str] = []
@@ -93,7 +108,17 @@ class FileEdit:
     def block(self, row: Row) -> list[str]:
         return self.lines[row.start : row.end]
 
-    def _check_editable(self) -> None:
+    def _ends(self, lines: list[str]) -> list[str]:
+        """New lines with the file's line ends, split where YAML splits them (a U+2028 inside
+        a text is a line break to the parser, so the spans must count it as one)."""
+        if self.newline != "\n":
+            lines = [
+                line[:-1] + "\r\n" if line.endswith("\n") and not line.endswith("\r\n") else line
+                for line in lines
+            ]
+        return split_lines("".join(lines))
+
+    def check_editable(self) -> None:
         if self.catalog.layout.flow:
             raise BankError(
                 "entries 是写在一行里的 [ … ] 流式列表，无法在保留原有排版的前提下修改；"
@@ -102,19 +127,39 @@ class FileEdit:
             )
 
     def replace(self, row: Row, lines: list[str]) -> None:
-        self._check_editable()
-        self._edits.append(_Edit(row.start, row.end, lines))
+        self.check_editable()
+        self._check_anchors(row, lines)
+        self._edits.append(_Edit(row.start, row.end, self._ends(lines)))
+
+    def _check_anchors(self, row: Row, lines: list[str]) -> None:
+        """Refuse to drop an anchor (&name) that the rest of the file still refers to."""
+        old = "".join(self.block(row))
+        if "&" not in old:
+            return
+        kept = "".join(lines)
+        for name in _ANCHOR.findall(old):
+            if f"&{name}" in kept:
+                continue
+            rest = "".join(self.lines[: row.start]) + "".join(self.lines[row.end :])
+            if re.search(rf"\*{re.escape(name)}(?![^\s,\]}}])", rest):
+                raise BankError(
+                    f"条目 {row.id} 定义了锚点 &{name}，文件别处用 *{name} 引用它；"
+                    "改动它会使引用失效，请先手工处理这些引用",
+                    path=self.path,
+                    line=row.start + 1,
+                )
 
     def remove(self, row: Row) -> None:
         self.replace(row, [])
 
     def append(self, entries: list[dict[str, Any]]) -> None:
-        self._check_editable()
+        self.check_editable()
         for entry in entries:
             self._appended += entry_lines(entry, self.catalog.layout.seq_col)
 
     def set_disabled(self, row: Row, flag: bool) -> bool:
         """Mark the entry; False when it already was as asked."""
+        self.check_editable()
         if row.disabled == flag:
             return False
         block = self.block(row)
@@ -130,9 +175,7 @@ class FileEdit:
             else:
                 block = self._rewritten(row, disabled=flag)
         elif flag and row.indent >= 0:
-            last = len(block)
-            while last > 1 and block[last - 1].lstrip().startswith("#"):
-                last -= 1  # after the entry's last key, before comments that follow it
+            last = row.last - row.start  # after its last key, before comments that follow it
             block = [*block[:last], " " * row.indent + "disabled: true\n", *block[last:]]
         else:
             block = self._rewritten(row, disabled=flag)
@@ -164,13 +207,16 @@ class FileEdit:
         lines = list(self._appended)
         if not self._in_user_group(layout.append_at):
             lines.insert(0, " " * layout.seq_col + USER_GROUP + "\n")
+        lines = self._ends(lines)
         if not layout.has_entries:
-            return _Edit(layout.append_at, layout.append_at, ["entries:\n", *lines], 1)
+            key = self._ends(["entries:\n"])
+            return _Edit(layout.append_at, layout.append_at, [*key, *lines], 1)
         if layout.empty_value is not None:
-            line_no, column = layout.empty_value
+            line_no, start, end = layout.empty_value
             line = self.lines[line_no]
-            rest = line[column:].rstrip("\r\n").strip().removeprefix("[]").strip()
-            head = line[:column].rstrip() + (f" {rest}" if rest else "") + "\n"
+            body = line.rstrip("\r\n")
+            rest = body[end:].strip()  # a comment after "[]" or "~" stays
+            head = body[:start].rstrip() + (f" {rest}" if rest else "") + self.newline
             return _Edit(line_no, line_no + 1, [head, *lines], 1)
         return _Edit(layout.append_at, layout.append_at, lines)
 
@@ -204,11 +250,37 @@ class FileEdit:
             )
         else:  # the list became empty or was just created: small, parse it again
             catalog = build_catalog(self.kind, lines, self.path)
-        backup = write_bank_file(self.path, text)
-        store_cached(self.path, digest_of(text.encode("utf-8")), catalog)
+        if rows and len(text) <= RECHECK_CHARS:
+            self._recheck(lines, catalog)
+        data = ("\ufeff" if self.bom else "") + text
+        backup = write_bank_file(self.path, data)
+        store_cached(self.path, digest_of(data.encode("utf-8")), catalog)
         self.lines, self.catalog = lines, catalog
         self._edits, self._appended = [], []
         return backup
+
+    def _recheck(self, lines: list[str], catalog: Catalog) -> None:
+        """Parse the whole new text once more before it replaces the file: the edited lines
+        must mean, in their place, what they meant alone. (Only for files that parse in well
+        under a second; a large bank relies on the spans alone.)"""
+        try:
+            fresh = build_catalog(self.kind, lines, self.path)
+        except BankError as exc:
+            raise BankError(
+                f"修改后的文件无法解析（{exc.message}），已放弃修改，原文件未动", path=self.path
+            ) from None
+        if fresh.rows != catalog.rows:
+            first = next(
+                (a for a, b in zip(fresh.rows, catalog.rows, strict=False) if a != b),
+                fresh.rows[-1] if fresh.rows else None,
+            )
+            line = first.start + 1 if first else None
+            raise BankError(
+                "修改后的文件与预期不符（可能是附近的手工排版让新行归到了别的条目），"
+                "已放弃修改，原文件未动；请检查这一处的缩进和注释",
+                path=self.path,
+                line=line,
+            )
 
     def _apply(self, edits: list[_Edit]) -> tuple[list[str], list[Row]]:
         old = self.catalog.rows

@@ -24,7 +24,7 @@ from .bankschema import KINDS
 from .errors import BankError
 from .normalize import fold
 
-_FORMAT = 1  # bump when the cached shape changes
+_FORMAT = 2  # bump when the cached shape changes
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TRUE = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"}
 GROUP_MARK = "# ── "
@@ -44,7 +44,8 @@ class Row(NamedTuple):
     file: str | None  # source file
     document: str | None
     start: int
-    end: int
+    end: int  # after the comment lines indented under the entry that follow it
+    last: int  # one past the entry's own last line (the YAML node's end)
     indent: int  # column of the entry's keys; -1 for a flow mapping ({…}), rewritten whole
     disabled_line: int  # the line of a one-line "disabled:" key, or -1
 
@@ -65,6 +66,7 @@ class Row(NamedTuple):
         return self._replace(
             start=self.start + delta,
             end=self.end + delta,
+            last=self.last + delta,
             disabled_line=self.disabled_line + delta if self.disabled_line >= 0 else -1,
         )
 
@@ -75,8 +77,9 @@ class Layout:
 
     seq_col: int = 0  # column of the entries' dashes
     append_at: int = 0  # line a new entry goes before
-    # "entries: []" or "entries:" alone: (line, column where the value starts); None otherwise
-    empty_value: tuple[int, int] | None = None
+    # "entries: []", "entries: ~" or "entries:" alone: the value's line and its first and last
+    # column (equal when nothing is written); None otherwise
+    empty_value: tuple[int, int, int] | None = None
     has_entries: bool = True  # False: the file has no entries key yet
     flow: bool = False  # entries written as a flow list [ … ]: can be read, not edited in place
 
@@ -133,7 +136,7 @@ def _row(item: Any, lines: list[str], seq_col: int, base: int) -> Row:
     # The item's dash may stand on a line of its own above the first key.
     while start > 0 and not lines[start].lstrip().startswith("-"):
         start -= 1
-    end = _last_line(item)
+    end = last = _last_line(item)
     # Comment lines indented under the entry right after it belong to it.
     while end < len(lines) and lines[end].lstrip().startswith("#"):
         if len(lines[end]) - len(lines[end].lstrip()) <= seq_col:
@@ -174,6 +177,7 @@ def _row(item: Any, lines: list[str], seq_col: int, base: int) -> Row:
         document=src.get("document"),
         start=start + base,
         end=end + base,
+        last=last + base,
         indent=-1 if flow else item.start_mark.column,
         disabled_line=key_lines["disabled"] + base if one_line else -1,
     )
@@ -215,7 +219,13 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
         if _scalar(key_node) != "entries":
             continue
         if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null":
-            at = (key_node.end_mark.line, key_node.end_mark.column + 1)
+            if value.start_mark.line != value.end_mark.line or not value.value:
+                # Nothing written: the value is the end of the key's line.
+                line = key_node.end_mark.line
+                column = key_node.end_mark.column + 1
+                at = (line, column, column)
+            else:
+                at = (value.start_mark.line, value.start_mark.column, value.end_mark.column)
             return Catalog(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
         if not isinstance(value, yaml.SequenceNode):
             raise BankError(
@@ -225,7 +235,13 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
             if value.value:
                 rows = [_row(item, lines, 0, 0) for item in value.value]
                 return Catalog(kind, rows, Layout(flow=True))
-            at = (value.start_mark.line, value.start_mark.column)
+            if value.start_mark.line != value.end_mark.line:
+                raise BankError(
+                    "entries 的空列表 [ ] 跨了几行，请写成一行 entries: []",
+                    path=path,
+                    line=value.start_mark.line + 1,
+                )
+            at = (value.start_mark.line, value.start_mark.column, value.end_mark.column)
             return Catalog(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
         seq_col = value.start_mark.column
         rows = [_row(item, lines, seq_col, 0) for item in value.value]

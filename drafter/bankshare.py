@@ -55,6 +55,8 @@ def export_text(entries: list[Entry], fmt: str, version: str) -> str:
         writer.writerow(CSV_COLUMNS)
         for e in entries:
             extra = {k: v for k, v in e.to_dict().items() if k not in CORE_KEYS}
+            if e.also_in:  # the other places a text was found: no column of their own
+                extra["also_in"] = [s.to_dict() for s in e.also_in]
             src = e.source
             writer.writerow(
                 [
@@ -121,7 +123,7 @@ def _csv_items(text: str, path: Path) -> list[Located]:
                     f"extra 列不是合法的 JSON（{exc.msg}）", path=path, line=line
                 ) from None
             if isinstance(extra, dict):
-                raw.update({k: v for k, v in extra.items() if k not in CORE_KEYS})
+                raw.update({k: v for k, v in extra.items() if k not in CORE_KEYS or k == "also_in"})
         items.append((raw, (line, 1)))
     return items
 

@@ -66,7 +66,9 @@ def edit_entry(directory: Path, entry_id: str, notify: Callable[[str], None]) ->
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"无法读回编辑后的文件（{exc}）", path=path) from None
         body = strip_hints(text)
-        if not body.strip() or body == strip_hints(shown):
+        # An editor may turn a CRLF file's line ends into its own: not a change.
+        same = body.replace("\r\n", "\n") == strip_hints(shown).replace("\r\n", "\n")
+        if not body.strip() or same:
             if problem is not None and body.strip():
                 raise BankError(
                     f"修改仍有问题，未保存；你的文本留在这个文件里：{problem}", path=path

@@ -49,6 +49,7 @@ def begin_edit(directory: Path, entry_id: str) -> EditDraft:
     """The entry's text for the editor."""
     kind = kind_of(directory, entry_id)
     edit = FileEdit(directory, kind)
+    edit.check_editable()
     row = edit.row(entry_id)
     assert row is not None
     block = edit.block(row)
@@ -70,25 +71,42 @@ def editor_text(draft: EditDraft, problem: str | None = None) -> str:
         "内容不变或清空则不做修改。以“#|”开头的说明行不会写入。",
     ]
     if problem:
-        lines += ["", "上次保存的内容有问题，请修改：", *problem.splitlines()]
-    body = "".join(line for line in draft.text.splitlines(keepends=True))
-    return "".join(f"{HINT}{line}\n" for line in lines) + strip_hints(body)
+        lines += ["", "上次保存的内容有问题，请修改：", *problem.split("\n")]
+    return "".join(f"{HINT}{line}\n" for line in lines) + strip_hints(draft.text)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines broken at "\n" only: a U+2028 or a stray "\r" inside a text is not a line end."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _is_hint(line: str) -> bool:
+    return line.startswith(HINT.rstrip())
 
 
 def strip_hints(text: str) -> str:
-    return "".join(
-        line for line in text.splitlines(keepends=True) if not line.startswith(HINT.rstrip())
-    )
+    return "".join(line for line in _lines(text) if not _is_hint(line))
+
+
+def blank_hints(text: str) -> str:
+    """The text with drafter's lines blanked, so positions still name the lines the user saw."""
+    return "".join("\n" if _is_hint(line) else line for line in _lines(text))
 
 
 def _indented(text: str, indent: int, seq_col: int) -> list[str]:
-    lines = [line if line.endswith("\n") else line + "\n" for line in text.splitlines()]
     out: list[str] = []
     dash = False
-    for line in lines:
+    for line in _lines(text):
+        if not line.endswith("\n"):
+            line += "\n"
         if not line.strip():
             out.append("\n")
-        elif not dash and not line.lstrip().startswith("#"):
+        elif not dash and line.lstrip().startswith("#"):
+            # A comment above the entry's first key goes above its dash, at the list's column:
+            # indented, it would read as the end of the entry before.
+            out.append(" " * seq_col + line.lstrip(" "))
+        elif not dash:
             out.append(" " * seq_col + "- " + " " * max(indent - seq_col - 2, 0) + line)
             dash = True
         else:
@@ -100,7 +118,7 @@ def _indented(text: str, indent: int, seq_col: int) -> list[str]:
 
 def check_edit(directory: Path, draft: EditDraft, text: str, shown_as: Path) -> Entry:
     """The edited entry, or a ``BankError`` with every problem at its line in ``shown_as``."""
-    raw = positioned_text(strip_hints(text), shown_as, InvalidEntry)
+    raw = positioned_text(blank_hints(text), shown_as, InvalidEntry)
     if not isinstance(raw, PosDict):
         raise InvalidEntry("条目应为映射（键: 值），如 “text: …”", path=shown_as, line=1)
     dims = set(bank_lexicon(directory).names)

@@ -18,11 +18,17 @@ if TYPE_CHECKING:
 class RichAsker:
     """Asks on the terminal; with ``scripted`` it reads one answer per line without echo tricks."""
 
-    def __init__(self, console: Console | None = None, scripted: bool = False) -> None:
+    def __init__(
+        self,
+        console: Console | None = None,
+        scripted: bool = False,
+        eof_hint: str = "--script 模式下每个问题都要有一行回答",
+    ) -> None:
         from rich.console import Console
 
         self.console = console or Console(highlight=False)
         self.scripted = scripted
+        self.eof_hint = eof_hint  # what running out of answers means, for the user
 
     def ask(self, question: str, default: str | None = None) -> str:
         from rich.markup import escape
@@ -37,7 +43,7 @@ class RichAsker:
             )
         except EOFError:
             raise UsageError(
-                "回答提前结束：没有更多输入了（--script 模式下每个问题都要有一行回答），未保存任何文件"
+                f"回答提前结束：没有更多输入了（{self.eof_hint}），未保存任何文件"
             ) from None
         if self.scripted:
             self.console.print(f"[dim]> {escape(str(answer))}[/]")

@@ -295,11 +295,23 @@ def positioned_text(text: str, path: Path, error: type[DrafterError]) -> Any:
         raise yaml_error(exc, path, error) from exc
 
 
+def plain(value: Any) -> Any:
+    """Builtin dicts and lists all the way down (the loaders' positioned subclasses are not
+    something ``safe_dump`` or ``marshal`` will write)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
 def dump_yaml(data: Any) -> str:
     """YAML text with real Chinese characters, keys in the given order, no line wrapping."""
     import yaml
 
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
+    return yaml.safe_dump(
+        plain(data), allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
+    )
 
 
 @functools.cache
