@@ -171,16 +171,18 @@ def keep_backup(path: Path) -> Path | None:
     return backup
 
 
-def write_bank_file(path: Path, text: str) -> Path | None:
+def write_bank_file(path: Path, text: str | bytes, compare: bool = True) -> Path | None:
     """Replace a bank file atomically, keeping the old one as a backup; the backup's path.
 
-    A file that would not change is left alone (and its backup with it)."""
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == text.encode("utf-8"):
-            return None
+    With ``compare``, a file that would not change is left alone (and its backup with it)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if compare:
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == data:
+                return None
     backup = keep_backup(path)
     try:
-        write_atomic(path, text)
+        write_atomic(path, data)
     except OSError as exc:
         raise BankError(f"无法写入文件（{exc.strerror}），原文件未改动", path=path) from exc
     return backup

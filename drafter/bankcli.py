@@ -50,10 +50,11 @@ def bank_search_cmd(
 ) -> None:
     """按文字搜索素材（也搜要点的展开文字）。"""
     from .bankconsole import print_entries
-    from .bankquery import search_entries
+    from .bankquery import search_rows
 
-    found = search_entries(_bank_dir(bank), text, disabled)
-    print_entries(found, f"含“{text}”的素材", limit)
+    found = search_rows(_bank_dir(bank), text, disabled)
+    shown = [row.entry(kind) for kind, row in found[:limit]]
+    print_entries(shown, f"含“{text}”的素材", limit, total=len(found))
 
 
 @bank_app.command("show")

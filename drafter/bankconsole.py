@@ -26,14 +26,16 @@ def _source_text(entry: Entry) -> str:
     return where
 
 
-def print_entries(entries: list[Entry], title: str, limit: int) -> None:
-    """Entries as a table (id, kind, dimension, text, source), at most ``limit`` rows."""
+def print_entries(entries: list[Entry], title: str, limit: int, total: int | None = None) -> None:
+    """Entries as a table (id, kind, dimension, text, source), at most ``limit`` rows;
+    ``total`` counts what was found when only the shown entries are given."""
+    total = len(entries) if total is None else total
     from rich.markup import escape
     from rich.table import Table
 
     from .bank import KINDS
 
-    table = Table(title=f"{title}（{len(entries)} 条）", title_justify="left")
+    table = Table(title=f"{title}（{total} 条）", title_justify="left")
     for column in ("编号", "种类", "维度", "文字", "出处"):
         table.add_column(column, overflow="fold")
     for entry in entries[:limit]:
@@ -49,8 +51,8 @@ def print_entries(entries: list[Entry], title: str, limit: int) -> None:
         )
     console = _console()
     console.print(table)
-    if len(entries) > limit:
-        console.print(f"[dim]…… 另有 {len(entries) - limit} 条；用 --limit 显示更多[/]")
+    if total > limit:
+        console.print(f"[dim]…… 另有 {total - limit} 条；用 --limit 显示更多[/]")
 
 
 def print_usage(usage: Usage) -> None:

@@ -37,7 +37,10 @@ from .yamlio import dump_yaml
 
 LOCK_NAME = ".drafter-bank.lock"
 LOCK_WAIT = 30.0  # seconds a bank command waits for another one to finish
-RECHECK_CHARS = 2_000_000  # files up to this size are parsed again before they are replaced
+# Files this small are parsed again before they are replaced (a fraction of a second); on a
+# large bank the parser's spans, checked block by block, have to do.
+RECHECK_ENTRIES = 2_000
+RECHECK_CHARS = 1_000_000
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&([^\s,\[\]{}]+)")
 BUSY = f"素材库正被另一个 drafter 命令修改，等了 {LOCK_WAIT:.0f} 秒仍未结束，请稍后再试"
 _DISABLED_LINE = re.compile(r"^(\s*disabled\s*:\s*)(\S+)(\s*(#.*)?)$")
@@ -88,14 +91,28 @@ class FileEdit:
             text = render_kind(kind, [])
             catalog = build_catalog(kind, split_lines(text), self.path)
         self.bom = data.startswith(b"\xef\xbb\xbf")  # kept: some Windows editors want it
-        self.lines = split_lines(text)
         # New lines follow the file's line ends, so a CRLF file does not end up mixed.
-        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
-        if self.lines and not self.lines[-1].endswith(("\n", "\r")):
-            self.lines[-1] += self.newline
+        first_end = text.find("\n")
+        self.newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
+        if text and not text.endswith(("\n", "\r")):
+            text += self.newline
+        # Split into lines only when an edit needs them: appending to a large file does not.
+        self.text = text
+        self._lines: list[str] | None = None
         self.catalog = catalog
         self._edits: list[_Edit] = []
         self._appended: list[str] = []
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    def _line_count(self) -> int:
+        if self._lines is None and not any(c in self.text for c in "\r\x85\u2028\u2029"):
+            return self.text.count("\n")
+        return len(self.lines)
 
     @property
     def rows(self) -> list[Row]:
@@ -221,6 +238,15 @@ class FileEdit:
         return _Edit(layout.append_at, layout.append_at, lines)
 
     def _in_user_group(self, at: int) -> bool:
+        if at >= self._line_count():  # the end of the file: look back through the text
+            end = len(self.text)
+            while (found := self.text.rfind(GROUP_MARK, 0, end)) >= 0:
+                begin = self.text.rfind("\n", 0, found) + 1
+                line = self.text[begin : self.text.find("\n", found)]
+                if not line[: found - begin].strip():  # the mark starts its line
+                    return line.strip() == USER_GROUP
+                end = found
+            return False
         for line in reversed(self.lines[:at]):
             if line.lstrip().startswith(GROUP_MARK):
                 return line.strip() == USER_GROUP
@@ -241,21 +267,31 @@ class FileEdit:
         for before, after in itertools.pairwise(edits):
             if after.start < before.end:
                 raise BankError("同一条目被改了两次", path=self.path, line=after.start + 1)
-        lines, rows = self._apply(edits)
-        text = "".join(lines)
+        count = self._line_count()
+        if len(edits) == 1 and edits[0] is tail and tail.start == count and not tail.items_from:
+            # Entries added at the end of the file, the usual case: no line of it moves.
+            rows = [
+                *self.catalog.rows,
+                *rows_of_block(tail.lines, count, self._seq_col(), self.path),
+            ]
+            text = self.text + "".join(tail.lines)
+            lines = None
+        else:
+            lines, rows = self._apply(edits)
+            text = "".join(lines)
         if rows:
             layout = self.catalog.layout
             catalog = Catalog(
                 self.kind, rows, Layout(seq_col=layout.seq_col, append_at=rows[-1].end)
             )
         else:  # the list became empty or was just created: small, parse it again
-            catalog = build_catalog(self.kind, lines, self.path)
-        if rows and len(text) <= RECHECK_CHARS:
-            self._recheck(lines, catalog)
-        data = ("\ufeff" if self.bom else "") + text
-        backup = write_bank_file(self.path, data)
-        store_cached(self.path, digest_of(data.encode("utf-8")), catalog)
-        self.lines, self.catalog = lines, catalog
+            catalog = build_catalog(self.kind, lines or split_lines(text), self.path)
+        if rows and len(rows) <= RECHECK_ENTRIES and len(text) <= RECHECK_CHARS:
+            self._recheck(lines or split_lines(text), catalog)
+        data = (("\ufeff" if self.bom else "") + text).encode("utf-8")
+        backup = write_bank_file(self.path, data, compare=False)
+        store_cached(self.path, digest_of(data), catalog)
+        self.text, self._lines, self.catalog = text, lines, catalog
         self._edits, self._appended = [], []
         return backup
 
@@ -282,9 +318,12 @@ class FileEdit:
                 line=line,
             )
 
+    def _seq_col(self) -> int:
+        return self.catalog.layout.seq_col
+
     def _apply(self, edits: list[_Edit]) -> tuple[list[str], list[Row]]:
         old = self.catalog.rows
-        seq_col = self.catalog.layout.seq_col
+        seq_col = self._seq_col()
         lines: list[str] = []
         rows: list[Row] = []
         cursor = 0
@@ -292,9 +331,10 @@ class FileEdit:
         for edit in edits:
             delta = len(lines) - cursor  # how far the unchanged lines before the edit moved
             lines += self.lines[cursor : edit.start]
+            first = r
             while r < len(old) and old[r].start < edit.start:
-                rows.append(old[r].moved(delta))
                 r += 1
+            rows += old[first:r] if delta == 0 else [row.moved(delta) for row in old[first:r]]
             while r < len(old) and old[r].start < edit.end:
                 r += 1  # replaced by the edit's own rows
             items = edit.lines[edit.items_from :]
@@ -305,5 +345,5 @@ class FileEdit:
             cursor = edit.end
         delta = len(lines) - cursor
         lines += self.lines[cursor:]
-        rows += [row.moved(delta) for row in old[r:]]
+        rows += old[r:] if delta == 0 else [row.moved(delta) for row in old[r:]]
         return lines, rows

@@ -10,9 +10,13 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bank import Bank, Entry
 from .bankschema import KINDS, ORIGINS
+
+if TYPE_CHECKING:
+    from .bankfile import Row
 from .errors import BankError, UsageError
 from .normalize import fold
 
@@ -55,8 +59,10 @@ def list_entries(bank: Bank, wanted: EntryFilter) -> list[Entry]:
     return [e for e in bank.all(include_disabled=True) if wanted.accepts(e)]
 
 
-def search_entries(directory: Path, text: str, include_disabled: bool = False) -> list[Entry]:
-    """Entries whose text (or, for points, body) contains ``text``, compared folded.
+def search_rows(
+    directory: Path, text: str, include_disabled: bool = False
+) -> list[tuple[str, Row]]:
+    """(kind, row) of the entries whose text (or, for points, body) contains ``text``, folded.
 
     Reads the bank's span catalogs rather than its YAML, so a 100k-entry bank answers in well
     under a second once they are cached."""
@@ -68,10 +74,15 @@ def search_entries(directory: Path, text: str, include_disabled: bool = False) -
     if not directory.is_dir():
         raise BankError("素材库目录不存在", path=directory)
     return [
-        row.entry(kind)
+        (kind, row)
         for kind, row in iter_rows(directory)
         if (include_disabled or not row.disabled) and (key in row.key or key in row.body_key)
     ]
+
+
+def search_entries(directory: Path, text: str, include_disabled: bool = False) -> list[Entry]:
+    """The entries ``search_rows`` finds."""
+    return [row.entry(kind) for kind, row in search_rows(directory, text, include_disabled)]
 
 
 @dataclass
