@@ -95,7 +95,8 @@ class _Writer:
         # 28 characters per line come from condensing the spacing a little instead (below).
         height_mm = page.height_mm - page.margin_top_mm - page.margin_bottom_mm
         grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(round(height_mm / 25.4 * 1440 / page.lines_per_page)))
+        # Rounded down, or the last of the lines would not fit (22 × 579 twips, as Word writes it).
+        grid.set(qn("w:linePitch"), str(math.floor(height_mm / 25.4 * 1440 / page.lines_per_page)))
         grid.attrib.pop(qn("w:charSpace"), None)
         # Twentieths of a point between characters (Word's 紧缩/加宽), rounded down so that a
         # full line never spills over.

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -209,7 +210,7 @@ def check_layout(doc: DocumentObject, profile: StyleProfile, draft: Draft) -> No
     # A line grid of lines_per_page lines in the text block; chars_per_line characters a line
     # by condensing (or widening) the spacing between characters in the document defaults.
     block_mm = page.height_mm - page.margin_top_mm - page.margin_bottom_mm
-    line_pitch = str(round(block_mm / 25.4 * 1440 / page.lines_per_page))
+    line_pitch = str(math.floor(block_mm / 25.4 * 1440 / page.lines_per_page))
     assert grid(doc) == {"type": "lines", "linePitch": line_pitch}
     defaults = doc_defaults(doc)
     assert defaults["fonts"] == wanted_fonts(profile.body.font, profile.latin_font)
@@ -338,9 +339,9 @@ def test_the_default_layout_is_gb_t_9704(draft: Draft, default_bytes: bytes) -> 
     assert abs(mm(section.page_width) - 210) < 0.1 and abs(mm(section.page_height) - 297) < 0.1
     margins = [section.top_margin, section.bottom_margin, section.left_margin]
     assert [round(mm(m), 1) for m in [*margins, section.right_margin]] == [37, 35, 28, 26]
-    # 22 lines in the 225 mm text block (28.99 pt each; the paragraphs' exact 28 pt spacing
-    # decides); 28 characters a line: 3号 condensed by 0.25 pt (5 twentieths).
-    assert grid(doc) == {"type": "lines", "linePitch": "580"}
+    # 22 lines in the 225 mm text block (579 twips each, rounded down so the 22nd fits, as Word
+    # writes it); 28 characters a line: 3号 condensed by 0.25 pt (5 twentieths).
+    assert grid(doc) == {"type": "lines", "linePitch": "579"}
     assert doc_defaults(doc)["spacing"] == "-5"
     assert 28 * (16 - 0.25) <= (210 - 28 - 26) / 25.4 * 72 < 28 * (16 - 0.2)
 
