@@ -10,6 +10,7 @@ under the file's content digest and updated by every edit drafter makes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import marshal
@@ -260,13 +261,16 @@ def _cache_path(path: Path) -> Path | None:
     return folder / f"bankfile-{name}.marshal"
 
 
+@functools.cache
 def _code_stamp() -> str:
+    """The code that shapes a catalog, by content: an edited checkout is not served catalogs
+    of older code, while two installs of the same code (a checkout and its wheel) share them."""
     here = Path(__file__).parent
-    parts = [str(_FORMAT), __version__]
+    digest = hashlib.blake2b(f"{_FORMAT}\0{__version__}".encode(), digest_size=8)
     for module in ("bankfile", "normalize"):
         with contextlib.suppress(OSError):
-            parts.append(str((here / f"{module}.py").stat().st_mtime_ns))
-    return "\0".join(parts)
+            digest.update((here / f"{module}.py").read_bytes())
+    return digest.hexdigest()
 
 
 def digest_of(data: bytes) -> str:
