@@ -47,18 +47,17 @@ import platform
 import pstats
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench_draft import MB, SyntheticBank, _drafter_cmd, build_bank
-from benchlib import git_revision, timed
+from benchlib import git_revision, listed_runs, load_average, median, timed
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "phrasebank"
@@ -180,22 +179,6 @@ def sources() -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in sorted((REPO / "drafter").glob("*.py"))}
 
 
-def _load() -> str:
-    """The 1, 5 and 15 minute load averages: other work on the machine skews the figures."""
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def _med(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
-def _runs(values: Sequence[float]) -> str:
-    return ", ".join(f"{v:.3f}" for v in values)
-
-
 def rotate(tasks: dict[str, Callable[[], float]], repeat: int, what: str) -> dict[str, list[float]]:
     """Each task once untimed (warm-up), then ``repeat`` rounds, the order rotating."""
     names = list(tasks)
@@ -207,7 +190,7 @@ def rotate(tasks: dict[str, Callable[[], float]], repeat: int, what: str) -> dic
         for name in names[shift:] + names[:shift]:
             times[name].append(tasks[name]())
         line = ", ".join(f"{name} {times[name][-1]:.3f}" for name in names)
-        print(f"{what} round {r + 1}/{repeat}: {line}  (load {_load()})")
+        print(f"{what} round {r + 1}/{repeat}: {line}  (load {load_average()})")
     return times
 
 
@@ -276,7 +259,7 @@ def measure_cold(b: Bench, repeat: int) -> list[float]:
         cold.append(
             run_sub(Sub(lambda: b.search_argv(COMMON), env, b.search_check(COMMON)), b.root)
         )
-        print(f"cold search run {r + 1}/{repeat}: {cold[-1]:.3f} s  (load {_load()})")
+        print(f"cold search run {r + 1}/{repeat}: {cold[-1]:.3f} s  (load {load_average()})")
         if folder != b.cache:
             shutil.rmtree(folder, ignore_errors=True)
     return cold
@@ -524,46 +507,48 @@ def _verdict(seconds: float, entries: int) -> str:
 def report(b: Bench, cold: list[float], times: dict[str, list[float]], repeat: int) -> None:
     sub = inproc = times
     print()
-    print(f"cold first bank search: median {_med(cold):.3f} s (runs: {_runs(cold)})")
+    print(f"cold first bank search: median {median(cold):.3f} s (runs: {listed_runs(cold)})")
     for name, label in SUB_LABELS.items():
-        print(f"subprocess {label}: median {_med(sub[name]):.3f} s (runs: {_runs(sub[name])})")
+        print(
+            f"subprocess {label}: median {median(sub[name]):.3f} s (runs: {listed_runs(sub[name])})"
+        )
     for name, label in IN_LABELS.items():
         print(
-            f"in-process {label}: median {_med(inproc[name]):.3f} s (runs: {_runs(inproc[name])})"
+            f"in-process {label}: median {median(inproc[name]):.3f} s (runs: {listed_runs(inproc[name])})"
         )
     for name in ("add-phrase", "add-point", "search-common", "search-rare"):
-        rest = _med(sub[name]) - _med(inproc["fn-" + name])
+        rest = median(sub[name]) - median(inproc["fn-" + name])
         print(
             f"{SUB_LABELS[name]}: command minus in-process work {rest:.3f} s"
             " (process start, imports, output)"
         )
 
     entries = b.bank.entries
-    version = _med(sub["version"])
+    version = median(sub["version"])
     table = Table()
     n = f"{entries / 1000:.0f}k"
     table.add(f"bank: entries / YAML size ({n})", f"{entries} / {b.bank.total_bytes / MB:.1f} MB")
     table.add("baseline: drafter --version", f"{version:.3f} s", "1.00x")
-    imports = _med(sub["imports"])
+    imports = median(sub["imports"])
     table.add(
         'baseline: python -c "import yaml, typer, rich"',
         f"{imports:.3f} s",
         f"{imports / version:.2f}x",
     )
     runs = f"{len(cold)} run" + ("s" if len(cold) > 1 else "")
-    table.add(f"cold: first bank search (catalog build, {runs})", f"{_med(cold):.3f} s")
+    table.add(f"cold: first bank search (catalog build, {runs})", f"{median(cold):.3f} s")
     for name in ("add-phrase", "add-point", "search-common", "search-rare"):
-        med = _med(sub[name])
+        med = median(sub[name])
         table.add(
             f"warm: {SUB_LABELS[name]}",
             f"{med:.3f} s",
             f"{med / version:.2f}x",
             _verdict(med, entries),
         )
-    med = _med(sub["search-nopyc"])
+    med = median(sub["search-nopyc"])
     table.add(f"diagnostic: {SUB_LABELS['search-nopyc']}", f"{med:.3f} s", f"{med / version:.2f}x")
     for name, label in IN_LABELS.items():
-        table.add(f"in-process (fresh process): {label}", f"{_med(inproc[name]):.3f} s")
+        table.add(f"in-process (fresh process): {label}", f"{median(inproc[name]):.3f} s")
     ok = "OK" if not b.problems else f"WARNING ({len(b.problems)} problems)"
     table.add("check: catalogs = fresh parse, entries added, counts", ok)
     table.print(f"summary (medians of {repeat} runs; ratios to drafter --version)")
@@ -608,7 +593,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     print(f"python: {platform.python_version()} ({sys.executable})")
     print(f"drafter command: {' '.join(_drafter_cmd())}")
     print(f"drafter commit: {revision}")
-    print(f"os.cpu_count(): {os.cpu_count()}, load average: {_load()}")
+    print(f"os.cpu_count(): {os.cpu_count()}, load average: {load_average()}")
     print(f"mode: {'quick' if args.quick else 'full'}, {args.repeat} rounds")
 
     bank = build_bank(root / "bank", args.entries, merged_patterns=False)
@@ -625,7 +610,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     cold = measure_cold(b, args.cold_repeat)
     catalogs = sum(p.stat().st_size for p in cache.glob("bankfile-*.marshal")) / MB
     print(
-        f"cold: {bank.total_bytes / MB / _med(cold):.2f} MB/s of YAML; catalogs {catalogs:.1f} MB"
+        f"cold: {bank.total_bytes / MB / median(cold):.2f} MB/s of YAML; catalogs {catalogs:.1f} MB"
     )
 
     times = measure_warm(b, args.repeat)
@@ -646,7 +631,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     report(b, cold, times, args.repeat)
     print(
         f"machine: os.cpu_count() {os.cpu_count()}, Python {platform.python_version()},"
-        f" {platform.system()} {platform.machine()}, load average now {_load()};"
+        f" {platform.system()} {platform.machine()}, load average now {load_average()};"
         f" drafter commit {revision}"
     )
     return 1 if b.problems else 0

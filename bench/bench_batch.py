@@ -39,7 +39,6 @@ import platform
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from benchlib import git_revision, timed
+from benchlib import git_revision, listed_runs, load_average, median, timed
 
 if TYPE_CHECKING:  # drafter is imported where used, after main() redirects the bytecode cache
     import jinja2
@@ -320,36 +319,20 @@ def manifest_statuses(folder: Path) -> Counter[str]:
 # ── report ──────────────────────────────────────────────────────────────────────────────────
 
 
-def _load() -> str:
-    """The 1, 5 and 15 minute load averages: other work on the machine skews the figures."""
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def _med(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
-def _runs(values: Sequence[float]) -> str:
-    return ", ".join(f"{v:.3f}" for v in values)
-
-
 def print_table(samples: dict[str, list[Sample]], count: int) -> None:
-    base = _med([s.wall for s in samples["baseline"]])
+    base = median([s.wall for s in samples["baseline"]])
     rows = [("variant", "median s", "briefs/s", "x baseline", "CPU user s", "CPU sys s")]
     for key in ROWS:
         runs = samples[key]
-        med = _med([s.wall for s in runs])
+        med = median([s.wall for s in runs])
         rows.append(
             (
                 LABELS[key],
                 f"{med:.3f}",
                 f"{count / med:,.0f}",
                 f"{med / base:.2f}x",
-                f"{_med([s.user for s in runs]):.2f}",
-                f"{_med([s.sys for s in runs]):.2f}",
+                f"{median([s.user for s in runs]):.2f}",
+                f"{median([s.sys for s in runs]):.2f}",
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -365,7 +348,7 @@ def print_table(samples: dict[str, list[Sample]], count: int) -> None:
 
 
 def aim_verdict(samples: dict[str, list[Sample]], count: int) -> str:
-    med = _med([s.wall for s in samples["jobs2"]])
+    med = median([s.wall for s in samples["jobs2"]])
     aim = f'aim "{AIM_BRIEFS:,} briefs in under {AIM_SECONDS:.0f} s with --jobs 2"'
     if count != AIM_BRIEFS:
         return (
@@ -426,7 +409,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     revision = git_revision()
     print(f"python: {platform.python_version()} ({sys.executable})")
     print(f"drafter commit: {revision}")
-    print(f"os.cpu_count(): {os.cpu_count()}, load average: {_load()}")
+    print(f"os.cpu_count(): {os.cpu_count()}, load average: {load_average()}")
     print(f"mode: {'quick' if args.quick else 'full'}, {count:,} briefs, {repeat} rounds")
 
     briefs = make_briefs(count, random.Random(RANDOM_SEED))
@@ -485,7 +468,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
         if statuses != Counter({"unchanged": count}):
             problems.append(f"resume round {r + 1}: manifest statuses {dict(statuses)}")
         line = ", ".join(f"{key} {samples[key][-1].wall:.3f} s" for key in ROWS)
-        print(f"round {r + 1}/{repeat}: {line}  (load {_load()})")
+        print(f"round {r + 1}/{repeat}: {line}  (load {load_average()})")
 
     # Correctness, untimed: every output folder against the baseline's texts.
     reference = dict(files)
@@ -500,19 +483,19 @@ def run(root: Path, args: argparse.Namespace) -> int:
 
     print()
     for key in ROWS:
-        print(f"{LABELS[key]}: runs {_runs([s.wall for s in samples[key]])} s")
+        print(f"{LABELS[key]}: runs {listed_runs([s.wall for s in samples[key]])} s")
     for key in ("jobs1", "resume"):
         print(f"{key} command output ends: " + " / ".join(command.last_lines.get(key, [])))
     size = sum(len(data) for data in reference.values())
     print(f"output: {len(reference):,} .md files, {size / 1e6:.1f} MB per folder")
     print_table(samples, count)
     print()
-    jobs1, jobs2 = (_med([s.wall for s in samples[k]]) for k in ("jobs1", "jobs2"))
+    jobs1, jobs2 = (median([s.wall for s in samples[k]]) for k in ("jobs1", "jobs2"))
     print(f"speed-up of --jobs 2 over --jobs 1: {jobs1 / jobs2:.2f}x")
     print(aim_verdict(samples, count))
     print(
         f"machine: os.cpu_count() {os.cpu_count()}, Python {platform.python_version()},"
-        f" {platform.system()} {platform.machine()}, load average now {_load()};"
+        f" {platform.system()} {platform.machine()}, load average now {load_average()};"
         f" drafter commit {revision}"
     )
     if problems:

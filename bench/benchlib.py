@@ -1,10 +1,12 @@
-"""Helpers the benchmark scripts share: timing a call, and naming the commit measured."""
+"""Helpers the benchmark scripts share: timing a call, reporting runs, naming the commit."""
 
 from __future__ import annotations
 
+import os
+import statistics
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -36,3 +38,20 @@ def git_revision() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("+dirty" if dirty else "")
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine skews the figures."""
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def listed_runs(values: Sequence[float]) -> str:
+    """The single runs behind a median, for the report."""
+    return ", ".join(f"{v:.3f}" for v in values)
