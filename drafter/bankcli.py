@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .cliopts import BANK_HELP as _BANK_HELP
+from .cliopts import BankOpt as _BankOpt
 from .cliopts import bank_dir as _bank_dir
 
 bank_app = typer.Typer(
@@ -15,7 +15,6 @@ bank_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-_BankOpt = Annotated[Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)]
 
 
 @bank_app.command("list")

@@ -281,17 +281,19 @@ def read_cached(path: Path, digest: str) -> Catalog | None:
     cached = _cache_path(path)
     if cached is None:
         return None
-    with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+    # The cyclic collector off while the rows are built: it would walk the hundred thousand
+    # new objects again and again (a third of a search's time on a large bank).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
             data = marshal.loads(cached.read_bytes())
-        finally:
-            if enabled:
-                gc.enable()
-        if data.get("digest") == digest:
-            rows = read_cached_rows(data["rows"])
-            return Catalog(data["kind"], rows, Layout(*data["layout"]))
+            if data.get("digest") == digest:
+                rows = [Row(*r) for r in data["rows"]]
+                return Catalog(data["kind"], rows, Layout(*data["layout"]))
+    finally:
+        if enabled:
+            gc.enable()
     return None
 
 
@@ -372,15 +374,3 @@ def iter_rows(directory: Path) -> Iterator[tuple[str, Row]]:
         catalog, _ = load_catalog(directory, kind)
         for row in catalog.rows:
             yield kind, row
-
-
-def read_cached_rows(data: Any) -> list[Row]:
-    """Rows from the cache's tuples, with the cyclic collector off: it would walk the hundred
-    thousand new objects again and again (a third of a search's time on a large bank)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return [Row(*r) for r in data]
-    finally:
-        if enabled:
-            gc.enable()

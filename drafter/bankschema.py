@@ -105,19 +105,11 @@ def entry_problems(
 
 def _pattern_problems(raw: Mapping[str, Any], name: str) -> list[Problem]:
     from .headings import PatternShapeError, parse_pattern
+    from .yamlio import plain
 
     extra = {k: v for k, v in raw.items() if k not in CORE_KEYS}
     try:
-        parse_pattern(_plain(extra))
+        parse_pattern(plain(extra))
     except PatternShapeError as exc:
         return [((), f"句式 {name}：{exc}")]
     return []
-
-
-def _plain(value: Any) -> Any:
-    """Positioned containers as plain dicts and lists (the pattern parser compares types)."""
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

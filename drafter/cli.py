@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .cliopts import BANK_HELP as _BANK_HELP
+from .cliopts import BankOpt, StyleOpt, check_style
 from .cliopts import State as _State
 from .cliopts import bank_dir as _bank_dir
 from .cliopts import root as _root
@@ -122,9 +122,7 @@ def _write_output(path: Path, text: str | bytes, force: bool) -> None:
 
 @app.command("themes")
 def themes_cmd(
-    bank: Annotated[
-        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
-    ] = None,
+    bank: BankOpt = None,
 ) -> None:
     """列出素材库认识的主题：各部分的维度、可用素材的数量，以及能否生成三、四部分的提纲。"""
     from .catalog import theme_overview
@@ -150,16 +148,6 @@ def _format_for(fmt: str | None, output: Path | None, template: str | None) -> s
     if template is None and suffix in FORMATS:
         return suffix
     return "md"
-
-
-_StyleOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--style",
-        help="Word 版式文件（YAML，只对 docx 有效；默认按 GB/T 9704 公文格式）。",
-        show_default=False,
-    ),
-]
 
 
 @app.command("draft")
@@ -206,10 +194,8 @@ def draft_cmd(
         typer.Option("--output", "-o", help="写入文件（默认输出到屏幕）。", show_default=False),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
-    style: _StyleOpt = None,
-    bank: Annotated[
-        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
-    ] = None,
+    style: StyleOpt = None,
+    bank: BankOpt = None,
 ) -> None:
     """按主题生成一份发言提纲：标题、开头、对仗的分部标题、要点和结尾。"""
     from .compose import compose
@@ -231,9 +217,7 @@ def draft_cmd(
     if style is not None and form != "docx":
         raise UsageError("--style 只对 docx 格式有效")
     if form == "docx":
-        from .styleprofile import load_style
-
-        load_style(style)  # a broken profile is named before any drafting
+        check_style(style)
     index = load_index(_bank_dir(bank))
     draft = compose(index, request)
     data = render_file(
@@ -263,10 +247,8 @@ def new_cmd(
         bool,
         typer.Option("--script", help="不需要终端：从标准输入逐行读取每个问题的回答。"),
     ] = False,
-    style: _StyleOpt = None,
-    bank: Annotated[
-        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
-    ] = None,
+    style: StyleOpt = None,
+    bank: BankOpt = None,
 ) -> None:
     """在终端里一步步起草：选主题、部分数和场合，逐部分保留、重抽、挑备选或修改，最后保存。"""
     import sys
@@ -284,9 +266,7 @@ def new_cmd(
 
     index = load_index(_bank_dir(bank))
     if style is not None:
-        from .styleprofile import load_style
-
-        load_style(style)  # named now, not after the writer's work
+        check_style(style)  # named now, not after the writer's work
     saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root, style=style)
     from .console import note
 
@@ -344,10 +324,8 @@ def batch_cmd(
     check: Annotated[
         bool, typer.Option("--check", help="只检查简报（格式、场合、模板、文件名），不生成。")
     ] = False,
-    style: _StyleOpt = None,
-    bank: Annotated[
-        Path | None, typer.Option("--bank", help=_BANK_HELP, show_default=False)
-    ] = None,
+    style: StyleOpt = None,
+    bank: BankOpt = None,
 ) -> None:
     """按简报文件批量起草：每条简报一份提纲；有问题的简报单独报告，其余照常写出。
 
@@ -357,9 +335,7 @@ def batch_cmd(
     from .console import BatchProgress, print_batch_report, print_problems
 
     if style is not None:
-        from .styleprofile import load_style
-
-        load_style(style)  # one clear error, not one per brief
+        check_style(style)  # one clear error, not one per brief
     options = BatchOptions(out, _bank_dir(bank), _formats(fmt), jobs, force, _State.root, style)
     if check:
         report = check_batch(briefs, options)

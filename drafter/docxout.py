@@ -128,8 +128,7 @@ class _Writer:
         style: Any = self.doc.styles["Normal"]
         style.font.size = Pt(body.size)
         _set_fonts(style.element.get_or_add_rPr(), body.font, self.profile.latin_font)
-        fmt = style.paragraph_format
-        self._spacing(fmt)
+        self._spacing(style.paragraph_format)
 
     def _spacing(self, fmt: Any) -> None:
         from docx.enum.text import WD_LINE_SPACING

@@ -14,7 +14,7 @@ from .bank import Entry, parse_entry
 from .bankcheck import position
 from .bankedit import FileEdit, bank_lock
 from .bankfile import iter_rows
-from .bankops import Change, bank_lexicon, kind_of, problems_error
+from .bankops import Change, Edits, bank_lexicon, problems_error
 from .bankschema import KINDS, entry_problems
 from .errors import InvalidEntry, UsageError
 from .normalize import fold
@@ -47,11 +47,8 @@ def _dedent(block: list[str], indent: int, seq_col: int) -> str:
 
 def begin_edit(directory: Path, entry_id: str) -> EditDraft:
     """The entry's text for the editor."""
-    kind = kind_of(directory, entry_id)
-    edit = FileEdit(directory, kind)
+    kind, edit, row = Edits(directory).find(entry_id)
     edit.check_editable()
-    row = edit.row(entry_id)
-    assert row is not None
     block = edit.block(row)
     seq_col = edit.catalog.layout.seq_col
     if row.indent < 0:  # a flow mapping {…}: shown as block YAML
