@@ -188,12 +188,12 @@ def _row(item: Any, lines: list[str], seq_col: int, base: int) -> Row:
 def _compose(text: str, path: Path, line_offset: int = 0) -> Any:
     import yaml
 
-    from .yamlio import MAX_DEPTH, nesting_bound, yaml_error
+    from .yamlio import MAX_DEPTH, TOO_DEEP, base_loader, nesting_bound, yaml_error
 
     if nesting_bound(text) > MAX_DEPTH:
-        raise BankError(f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝读取", path=path)
+        raise BankError(TOO_DEEP, path=path)
     try:
-        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.compose(text, Loader=base_loader())
     except (yaml.YAMLError, RecursionError) as exc:
         raise yaml_error(exc, path, BankError, line_offset) from exc
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import re
 import tempfile
@@ -20,6 +21,7 @@ from .errors import BankError, DrafterError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 200  # real banks and briefs nest fewer than ten levels
+TOO_DEEP = f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取"
 _INDICATORS = re.compile(r"(?:[-?:][ \t]+){8,}")
 
 
@@ -29,13 +31,18 @@ class LineDict(dict[str, Any]):
     line: int = 0
 
 
+def base_loader() -> Any:
+    """The safe loader every parse here builds on: libyaml's when PyYAML has it (several times
+    faster on big banks), else the pure-Python one; both are safe."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def _loader() -> Any:
     """A safe loader that records line numbers (built on first use: PyYAML is slow to import)."""
     import yaml
-
-    # libyaml's parser when PyYAML has it (several times faster on big banks); both are safe.
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     def construct_mapping(loader: Any, node: Any) -> LineDict:
         loader.flatten_mapping(node)
@@ -43,22 +50,29 @@ def _loader() -> Any:
         result.line = node.start_mark.line + 1
         return result
 
-    loader: Any = type("_Loader", (base,), {})
+    loader: Any = type("_Loader", (base_loader(),), {})
     loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return loader
 
 
+def _refuses_depth(exc: Exception) -> bool:
+    """Whether a parser error is the parser's own nesting limit (libyaml 0.2.6 refuses past 1,000
+    levels while scanning, before it yields the first event of the collection)."""
+    problem = str(getattr(exc, "problem", None) or exc).lower()
+    return "depth" in problem or "nest" in problem
+
+
 def _event_depth(text: str, limit: int) -> int:
-    """How deeply ``text`` nests collections, from libyaml's parser events (which, unlike its
-    composer, does not recurse); stops counting past ``limit``."""
+    """How deeply ``text`` nests collections, from the parser's events (which, unlike the
+    composer, do not recurse); stops counting past ``limit``. The parser refusing to go deeper is
+    an answer too: more than ``limit``."""
     import yaml
 
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     opens = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
     closes = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     depth = top = 0
     try:
-        for event in yaml.parse(text, Loader=base):
+        for event in yaml.parse(text, Loader=base_loader()):
             if isinstance(event, opens):
                 depth += 1
                 top = max(top, depth)
@@ -66,20 +80,57 @@ def _event_depth(text: str, limit: int) -> int:
                     break
             elif isinstance(event, closes):
                 depth -= 1
-    except yaml.YAMLError:
-        pass  # loading reports it, with its position
+    except yaml.YAMLError as exc:
+        # Any other error is reported by loading, with its position; nothing before it nests
+        # deeper than counted, so the composer is safe up to there.
+        if _refuses_depth(exc):
+            return limit + 1
     return top
+
+
+_OPENERS = re.compile(r"[\[{]")
+
+
+def _deep_prefix(text: str, limit: int) -> str | None:
+    """The shortest prefix of ``text`` holding more than ``limit`` collection openers (brackets,
+    or inline indicators in one run), if there is one.
+
+    Parsing only that prefix settles plain deep nesting fast with every parser: libyaml never
+    reaches its own depth limit, and the pure-Python scanner, whose look-ahead is quadratic in
+    the depth, stops after ``limit`` levels. A shallow file just pays for parsing a short prefix.
+    """
+    cut = None
+    opener = next(itertools.islice(_OPENERS.finditer(text), limit, None), None)
+    if opener is not None:
+        cut = opener.end()
+    for run in _INDICATORS.finditer(text):
+        if cut is not None and run.start() >= cut:
+            break
+        marks = [m.end() for m in re.finditer(r"[-?:]", run.group())]
+        if len(marks) > limit:
+            end = run.start() + marks[limit]
+            cut = end if cut is None else min(cut, end)
+            break
+    return None if cut is None else text[:cut]
 
 
 def nesting_bound(text: str, limit: int = MAX_DEPTH) -> int:
     """An upper bound on how deeply ``text`` nests flow collections and inline indicators;
     exact (from the parser) whenever the quick count of brackets exceeds ``limit``.
 
-    Quoted brackets and comments cannot fool it: they only make the quick count larger.
+    Quoted brackets and comments cannot fool it: they only make the quick count larger, and the
+    parser then has the last word.
     """
     runs = (len(re.findall(r"[-?:]", m.group())) for m in _INDICATORS.finditer(text))
     quick = text.count("[") + text.count("{") + max(runs, default=0)
-    return quick if quick <= limit else _event_depth(text, limit)
+    if quick <= limit:
+        return quick
+    prefix = _deep_prefix(text, limit)
+    if prefix is not None:
+        found = _event_depth(prefix, limit)
+        if found > limit:
+            return found
+    return _event_depth(text, limit)
 
 
 def _size(count: int) -> str:
@@ -113,7 +164,7 @@ def read_yaml_text(
     if "\x00" in text:
         raise error("文件里有 NUL 字符，不是 YAML 文本", path=path)
     if nesting_bound(text) > MAX_DEPTH:
-        raise error(f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取", path=path)
+        raise error(TOO_DEEP, path=path)
     return text, encoding
 
 
@@ -282,9 +333,8 @@ def positioned_text(text: str, path: Path, error: type[DrafterError]) -> Any:
     The text must have passed ``read_yaml_text``'s checks (size, nesting)."""
     import yaml
 
-    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=base)
+        node = yaml.compose(text, Loader=base_loader())
         if node is None:
             return None
         # Every node is at least a few characters of text; far more visits means aliases. The

@@ -10,10 +10,13 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from drafter import yamlio
 from drafter.briefs import FIELDS, Brief, BriefProblem, BriefSet, read_briefs, suggest
 from drafter.draft import Avoid
 from drafter.errors import InputError
@@ -21,9 +24,11 @@ from drafter.normalize import fold_normalized
 from drafter.yamlio import (
     MAX_BYTES,
     MAX_DEPTH,
+    TOO_DEEP,
     PosDict,
     PosList,
     load_positioned,
+    load_yaml,
     nesting_bound,
     read_yaml_text,
 )
@@ -705,27 +710,89 @@ def test_moderate_alias_use_is_fine(tmp_path: Path) -> None:
     assert data["briefs"][199]["keywords"] == ["基层", "一线", "担当"]
 
 
-DEEP = {
-    "flow": "[" * 100_000 + "]" * 100_000,
-    "flow-mapping": "{a: " * 100_000 + "1" + "}" * 100_000,
-    "block": "- " * 100_000 + "x\n",
+def _loaders() -> list[Any]:
+    """Every safe loader this PyYAML offers, named for the parser behind it: libyaml (whose 0.2.6
+    refuses to scan past 1,000 levels, where 0.2.5 goes on) and the pure-Python one."""
+    import yaml
+
+    found = [pytest.param(yaml.SafeLoader, id="pure-python")]
+    if hasattr(yaml, "CSafeLoader"):
+        from yaml import _yaml
+
+        version = _yaml.get_version_string()
+        found.insert(0, pytest.param(yaml.CSafeLoader, id=f"libyaml-{version}"))
+    return found
+
+
+@pytest.fixture(params=_loaders())
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Every parse in drafter runs on this loader for the test."""
+    monkeypatch.setattr(yamlio, "base_loader", lambda: request.param)
+    yamlio._loader.cache_clear()
+    yield request.param
+    yamlio._loader.cache_clear()
+
+
+SHAPES = {
+    "flow": lambda n: "[" * n + "]" * n,
+    "flow-mapping": lambda n: "{a: " * n + "1" + "}" * n,
+    "block": lambda n: "- " * n + "x\n",
+    # Each level also holds a quoted "]": a running count of brackets never passes 1.
+    "quoted-closers": lambda n: '["]", ' * n + "1" + "]" * n,
 }
 
 
-@pytest.mark.parametrize("name", list(DEEP))
-def test_deep_nesting_is_refused_before_parsing(tmp_path: Path, name: str) -> None:
-    text = DEEP[name]
+@pytest.mark.parametrize("depth", [1_500, 100_000])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_deep_nesting_is_refused_with_every_loader(
+    tmp_path: Path, loader: Any, shape: str, depth: int
+) -> None:
+    text = SHAPES[shape](depth)
     # Checked first: were the guard to miss it, libyaml would crash the interpreter below.
     assert nesting_bound(text) > MAX_DEPTH
     path = write(tmp_path, "deep.yaml", text)
-    message = f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取"
+    assert [p.message for p in read_briefs([path]).problems] == [TOO_DEEP]
+
+
+def test_every_reader_gives_the_same_refusal(tmp_path: Path, loader: Any) -> None:
+    path = write(tmp_path, "deep.yaml", "[" * 1_500 + "]" * 1_500)
+    for read in (
+        lambda: read_yaml_text(path, InputError, MAX_BYTES, detect=True),
+        lambda: load_positioned(path, InputError),
+        lambda: load_yaml(path, InputError),
+    ):
+        with pytest.raises(InputError) as caught:
+            read()
+        assert caught.value.message == TOO_DEEP == f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取"
+
+
+class _RefusingParser:
+    """A parser that, like libyaml 0.2.6 past 1,000 levels, refuses before its first event."""
+
+    def __init__(self, text: str) -> None:
+        import yaml
+
+        mark = yaml.Mark("<text>", 0, 0, 0, text, 0)
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+        )
+
+
+def test_the_parsers_own_depth_refusal_counts_as_too_deep(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlio, "base_loader", lambda: _RefusingParser)
+    # No prefix of this passes the limit by counting brackets, so the whole text is parsed.
+    text = '["]", ' * 1_500 + "1" + "]" * 1_500
+    assert nesting_bound(text) == MAX_DEPTH + 1
+
+
+def test_other_parser_errors_are_left_to_loading(tmp_path: Path, loader: Any) -> None:
+    """A shallow file with a syntax error is reported where the error is, not as too deep."""
+    text = "x: [1, 2]\n" * 300 + "y: [1, 2\n"
+    assert nesting_bound(text) <= MAX_DEPTH
     with pytest.raises(InputError) as caught:
-        read_yaml_text(path, InputError, MAX_BYTES, detect=True)
-    assert caught.value.message == message
-    with pytest.raises(InputError) as caught:
-        load_positioned(path, InputError)
-    assert caught.value.message == message
-    assert [p.message for p in read_briefs([path]).problems] == [message]
+        load_positioned(write(tmp_path, "bad.yaml", text), InputError)
+    assert caught.value.message.startswith("YAML 格式错误")
+    assert caught.value.line is not None and caught.value.line > 300
 
 
 def test_nesting_bound() -> None:
