@@ -195,7 +195,7 @@ def _compose(text: str, path: Path, line_offset: int = 0) -> Any:
     try:
         return yaml.compose(text, Loader=base_loader())
     except (yaml.YAMLError, RecursionError) as exc:
-        raise yaml_error(exc, path, BankError, line_offset) from exc
+        raise yaml_error(exc, path, BankError, line_offset, text) from exc
 
 
 def rows_of_block(block: list[str], base: int, seq_col: int, path: Path) -> list[Row]:

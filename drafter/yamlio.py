@@ -169,12 +169,29 @@ def read_yaml_text(
 
 
 def yaml_error(
-    exc: Exception, path: Path, error: type[DrafterError], line_offset: int = 0
+    exc: Exception,
+    path: Path,
+    error: type[DrafterError],
+    line_offset: int = 0,
+    text: str | None = None,
 ) -> DrafterError:
     """A parser's exception as ``error`` at its file position (``line_offset``: where the
-    parsed text starts in the file)."""
+    parsed ``text`` starts in the file)."""
     import yaml
 
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.character, int):
+        # The reader's position is in characters for the pure-Python parser and in UTF-8 bytes
+        # for libyaml; the character itself locates it either way.
+        line = column = None
+        if text is not None and (where := text.find(chr(exc.character))) >= 0:
+            line = text.count("\n", 0, where) + 1 + line_offset
+            column = where - text.rfind("\n", 0, where)
+        return error(
+            f"YAML 文件里不能有控制字符 U+{exc.character:04X}，请删去它",
+            path=path,
+            line=line,
+            column=column,
+        )
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
@@ -194,7 +211,7 @@ def load_yaml(path: Path, error: type[DrafterError] = BankError, max_bytes: int 
     try:
         return yaml.load(text, Loader=_loader())  # derives from a safe loader
     except (yaml.YAMLError, RecursionError) as exc:
-        raise yaml_error(exc, path, error) from exc
+        raise yaml_error(exc, path, error, text=text) from exc
 
 
 def load_text(
@@ -206,7 +223,7 @@ def load_text(
     try:
         return yaml.load(text, Loader=_loader())  # derives from a safe loader
     except (yaml.YAMLError, RecursionError) as exc:
-        raise yaml_error(exc, path, error, line_offset) from exc
+        raise yaml_error(exc, path, error, line_offset, text) from exc
 
 
 Position = tuple[int, int]  # (line, column), both 1-based
@@ -342,7 +359,7 @@ def positioned_text(text: str, path: Path, error: type[DrafterError]) -> Any:
         budget = min(10 * len(text) + 100_000, 3_000_000)
         return _Builder(path, error, budget).build(node)
     except (yaml.YAMLError, RecursionError) as exc:
-        raise yaml_error(exc, path, error) from exc
+        raise yaml_error(exc, path, error, text=text) from exc
 
 
 def plain(value: Any) -> Any:

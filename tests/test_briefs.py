@@ -924,3 +924,16 @@ def test_whole_file_is_fast(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 2.0
     assert len(found.briefs) == 1000
     assert found.problems == []
+
+
+@pytest.mark.parametrize("text", ["id: a\ntheme: 主题\x1f\n", "\x1f", "id: a\n\x08theme: b\n"])
+def test_a_control_character_is_named_with_its_line(tmp_path: Path, loader: Any, text: str) -> None:
+    """Found by the fuzz suite: the parser's reader error had no line and English text."""
+    path = write(tmp_path, "b.yaml", text)
+    with pytest.raises(InputError) as caught:
+        load_positioned(path, InputError)
+    bad = next(ch for ch in text if ch in "\x1f\x08")
+    assert caught.value.message == f"YAML 文件里不能有控制字符 U+{ord(bad):04X}，请删去它"
+    where = text.index(bad)
+    assert caught.value.line == text.count("\n", 0, where) + 1
+    assert caught.value.column == where - text.rfind("\n", 0, where)
