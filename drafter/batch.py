@@ -247,7 +247,7 @@ def _check_options(options: BatchOptions) -> None:
 def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     """Validate briefs against the schema, the bank and the templates; write nothing."""
     _check_options(options)
-    found = read_briefs(paths)
+    found = read_briefs(paths, options.root)
     index = context(options.bank, options.out, options.root, True, options.style).index
     plan = _plan(found.briefs, options, index, None)
     problems = found.problems + plan.problems
@@ -265,7 +265,7 @@ def run_batch(
     from .locking import folder_lock
 
     _check_options(options)
-    found = read_briefs(paths)
+    found = read_briefs(paths, options.root)
     ctx = context(options.bank, options.out, options.root, True, options.style)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)

@@ -1,0 +1,226 @@
+"""Templates that come with someone else's brief: sandboxed, confined to their folders, and
+every attempt to reach Python or the file system a clean Chinese error naming the template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from drafter.cli import app
+
+from .conftest import ROOT
+
+BANK = str(ROOT / "phrasebank")
+THEME = "激励干部担当作为"
+ENV: dict[str, str | None] = {
+    "COLUMNS": "400",
+    "NO_COLOR": "1",
+    "FORCE_COLOR": None,
+    "TTY_COMPATIBLE": None,
+}
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(app, list(args), env=ENV)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def draft(*args: str) -> Result:
+    return run("draft", "--theme", THEME, "--seed", "1", "--bank", BANK, *args)
+
+
+def refused(result: Result, *needles: str) -> None:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    assert result.stderr.startswith("错误：")
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+def brief_file(folder: Path, template: str, name: str = "briefs.yaml") -> Path:
+    path = folder / name
+    path.write_text(f"- id: a\n  theme: {THEME}\n  template: '{template}'\n", encoding="utf-8")
+    return path
+
+
+def batch(briefs: Path, *args: str) -> Result:
+    return run("batch", str(briefs), "--bank", BANK, "--out", str(briefs.parent / "out"), *args)
+
+
+def batch_refused(briefs: Path, *needles: str) -> None:
+    """Refused in ``--check`` and in a run alike, at the brief's ``template:`` line."""
+    for args in (("--check",), ()):
+        result = batch(briefs, *args)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        assert f"{briefs}:3:13: 简报“a”：" in result.stderr, result.stderr
+        for needle in needles:
+            assert needle in result.stderr, result.stderr
+    assert not (briefs.parent / "out" / "a.md").exists()
+
+
+# ── the sandbox ──────────────────────────────────────────────────────────────────────────
+
+
+def test_the_fuzzed_template_runs_no_command(tmp_path: Path) -> None:
+    marker = tmp_path / "PWNED"
+    evil = tmp_path / "evil.j2"
+    evil.write_text(
+        f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n",
+        encoding="utf-8",
+    )
+    refused(draft("--template", str(evil)), f"{evil}:1:", "模板不安全", "__")
+    batch_refused(brief_file(tmp_path, "evil.j2"), f"{evil}:1:", "模板不安全")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ draft.__class__ }}",
+        "{{ self._TemplateReference__context }}",
+        "{{ cycler['__init__'] }}",
+        "{{ namespace|attr('__init__') }}",
+        "{% set x = joiner.__call__ %}",
+    ],
+)
+def test_python_internals_are_refused_when_the_template_is_compiled(
+    tmp_path: Path, code: str
+) -> None:
+    path = tmp_path / "t.j2"
+    path.write_text(f"{{{{ draft.title }}}}\n\n{code}\n", encoding="utf-8")
+    refused(draft("--template", str(path)), f"{path}:3:", "模板不安全")
+    batch_refused(brief_file(tmp_path, "t.j2"), f"{path}:3:", "模板不安全")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "{{ cycler|attr('_' ~ '_init__') }}",  # computed: only the sandbox can see it
+        "{{ (draft|attr('_' ~ '_class__')).mro() }}",
+        "{{ draft.parts.append(1) }}",  # the draft is data, not to be changed
+        "{{ draft.parts.clear() }}",
+        "{{ draft.update(title='x') }}",
+        "{{ '{0.__class__}'.format(draft) }}",
+    ],
+)
+def test_what_only_shows_while_rendering_is_stopped_by_the_sandbox(
+    tmp_path: Path, code: str
+) -> None:
+    path = tmp_path / "t.j2"
+    path.write_text(f"{{{{ draft.title }}}}\n{code}\n", encoding="utf-8")
+    refused(draft("--template", str(path)), f"{path}:2:", "模板不安全")
+
+
+# ── the file system ──────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("target", ["/etc/ld.so.conf", "/etc/passwd", "../outside.j2"])
+def test_a_brief_template_outside_its_folder_is_refused(tmp_path: Path, target: str) -> None:
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (tmp_path / "outside.j2").write_text("外面：{{ draft.title }}\n", encoding="utf-8")
+    batch_refused(brief_file(folder, target), "不在简报所在目录", "templates/")
+
+
+def test_a_symlink_out_of_the_brief_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密\n", encoding="utf-8")
+    (folder / "link.j2").symlink_to(secret)
+    batch_refused(brief_file(folder, "link.j2"), "不在简报所在目录")
+
+
+def test_brief_templates_from_its_folder_and_the_workspace_are_used(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    (ws / "templates").mkdir(parents=True)
+    (ws / "templates" / "own.j2").write_text("工作目录：{{ draft.theme }}\n", encoding="utf-8")
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "near.j2").write_text("同目录：{{ draft.theme }}\n", encoding="utf-8")
+    for template, expected in (
+        ("near.j2", "同目录"),
+        (str(ws / "templates" / "own.j2"), "工作目录"),
+        ("own", "工作目录"),  # by name
+        ("md", "# "),  # a built-in by name
+    ):
+        briefs = brief_file(folder, template)
+        result = run(
+            "--root",
+            str(ws),
+            "batch",
+            str(briefs),
+            "--bank",
+            BANK,
+            "--out",
+            str(folder / "out"),
+            "--force",
+        )
+        assert result.exit_code == 0, (template, result.stderr)
+        assert (folder / "out" / "a.md").read_text(encoding="utf-8").startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "{% include '/etc/passwd' %}",
+        "{% include '../secret.txt' %}",
+        "{% import '/etc/passwd' as x %}",
+        "{% from '../secret.txt' import y %}",
+        "{% extends '/etc/passwd' %}",
+        "{% include 'link.txt' %}",  # a symlink beside the template, pointing out
+    ],
+)
+def test_includes_and_imports_reach_no_file_outside_the_template_folders(
+    tmp_path: Path, code: str
+) -> None:
+    (tmp_path / "secret.txt").write_text("机密\n", encoding="utf-8")
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    path = folder / "t.j2"
+    path.write_text(f"{{{{ draft.title }}}}\n{code}\n", encoding="utf-8")
+    result = draft("--template", str(path))
+    refused(result, str(path), "找不到模板")
+    assert "机密" not in result.stderr and "root:" not in result.stderr
+
+
+def test_includes_inside_the_template_folder_still_work(tmp_path: Path) -> None:
+    (tmp_path / "head.j2").write_text("题目：{{ draft.title }}\n", encoding="utf-8")
+    path = tmp_path / "t.j2"
+    path.write_text("{% include 'head.j2' %}主题：{{ draft.theme }}\n", encoding="utf-8")
+    result = draft("--template", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("题目：") and f"主题：{THEME}" in result.stdout
+
+
+# ── encoding and syntax ──────────────────────────────────────────────────────────────────
+
+
+def test_a_template_that_is_not_utf8_is_a_chinese_error(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.j2"
+    path.write_bytes("{{ draft.title }}\n说明：{{ draft.theme }}\n".encode("gbk"))
+    refused(draft("--template", str(path)), f"{path}:2:", "不是 UTF-8")
+    ws = tmp_path / "ws"
+    (ws / "templates").mkdir(parents=True)
+    (ws / "templates" / "md.j2").write_bytes(path.read_bytes())
+    result = run("--root", str(ws), "draft", "-t", THEME, "-s", "1", "--bank", BANK)
+    refused(result, str(ws / "templates" / "md.j2"), "不是 UTF-8")
+    batch_refused(brief_file(tmp_path, "gbk.j2"), "不是 UTF-8")
+
+
+def test_an_included_template_that_is_not_utf8_names_that_file(tmp_path: Path) -> None:
+    (tmp_path / "part.j2").write_bytes("标题".encode("gbk"))
+    path = tmp_path / "t.j2"
+    path.write_text("{{ draft.title }}\n{% include 'part.j2' %}\n", encoding="utf-8")
+    refused(draft("--template", str(path)), str(tmp_path / "part.j2"), "不是 UTF-8")
+
+
+def test_check_catches_a_template_syntax_error_like_a_run(tmp_path: Path) -> None:
+    (tmp_path / "syn.j2").write_text("{{ draft.title }}\n{% if %}\n", encoding="utf-8")
+    batch_refused(brief_file(tmp_path, "syn.j2"), f"{tmp_path / 'syn.j2'}:2:", "模板语法错误")
