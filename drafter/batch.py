@@ -37,6 +37,7 @@ from .outpaths import safe_name, target
 from .workers import Job, Outcome, context, run_jobs
 
 LOCK = ".drafter-batch.lock"
+TEMPLATED = ("md", "txt")  # the formats a brief's template fills; docx and json have their own
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,13 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
         if brief.occasion not in occasions:
             bad("occasion", f"未知的场合“{brief.occasion}”（可选：{'、'.join(occasions)}）")
         formats = brief.formats or options.formats
+        if brief.template and not any(f in TEMPLATED for f in formats):
+            bad(
+                "template",
+                f"模板只用于 {'、'.join(TEMPLATED)} 格式，而这份简报只写 {'、'.join(formats)}，"
+                "用不到它（Word 版式请用 --style）；请去掉 template，或在 formats 里加上 md 或 txt",
+            )
+            continue
         stem = brief.output or safe_name(brief.id)
         targets: list[tuple[str, str]] = []
         digests = []

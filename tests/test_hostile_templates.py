@@ -3,6 +3,9 @@ every attempt to reach Python or the file system a clean Chinese error naming th
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,3 +227,70 @@ def test_an_included_template_that_is_not_utf8_names_that_file(tmp_path: Path) -
 def test_check_catches_a_template_syntax_error_like_a_run(tmp_path: Path) -> None:
     (tmp_path / "syn.j2").write_text("{{ draft.title }}\n{% if %}\n", encoding="utf-8")
     batch_refused(brief_file(tmp_path, "syn.j2"), f"{tmp_path / 'syn.j2'}:2:", "模板语法错误")
+
+
+# ── where the output goes ────────────────────────────────────────────────────────────────
+
+
+def _drafter(stdout: int, *args: str) -> subprocess.CompletedProcess[bytes]:
+    command = [sys.executable, "-m", "drafter", *args, "--bank", BANK]
+    return subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, timeout=60, check=False)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["draft", "-t", THEME, "-s", "1"], ["themes"]])
+def test_a_full_disk_on_stdout_is_an_error_not_a_success(args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        result = _drafter(full.fileno(), *args)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert stderr.startswith("错误：") and "No space left" in stderr, stderr
+    if args[0] == "draft":
+        assert "标准输出" in stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+@pytest.mark.parametrize("args", [["draft", "-t", THEME, "-s", "1"], ["themes"]])
+def test_a_closed_pipe_ends_quietly(args: list[str]) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before drafter writes a byte, like `| head` after it
+    try:
+        result = _drafter(write, *args)
+    finally:
+        os.close(write)
+    assert result.returncode == 1
+    assert result.stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["--template", "md", "-o", "x.docx"], ["模板“md”生成的是文本", "x.docx", "--template"]),
+        (["--template", "txt", "-o", "x.DOCX"], ["模板“txt”生成的是文本"]),
+        (["-f", "md", "-o", "x.docx"], ["md 格式生成的是文本", "--format"]),
+        (["-f", "docx", "-o", "x.md"], ["请用 .docx 后缀"]),
+        (["-f", "docx", "--template", "md", "-o", "x.docx"], ["docx 格式不用模板"]),
+    ],
+)
+def test_text_never_goes_into_a_word_file_or_back(
+    tmp_path: Path, args: list[str], needles: list[str]
+) -> None:
+    args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
+    refused(draft(*args), *needles)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_brief_template_with_only_docx_or_json_is_refused(tmp_path: Path) -> None:
+    for formats in ("[docx]", "[docx, json]"):
+        path = tmp_path / "briefs.yaml"
+        path.write_text(
+            f"- id: a\n  theme: {THEME}\n  template: md\n  formats: {formats}\n", encoding="utf-8"
+        )
+        batch_refused(path, "模板只用于 md、txt 格式", "--style")
+    path.write_text(
+        f"- id: a\n  theme: {THEME}\n  template: txt\n  formats: [docx, md]\n", encoding="utf-8"
+    )
+    result = batch(path)
+    assert result.exit_code == 0, result.stderr
+    assert "\n\n\u3000\u3000" in (tmp_path / "out" / "a.md").read_text(encoding="utf-8")  # txt
+    assert (tmp_path / "out" / "a.docx").read_bytes().startswith(b"PK")
