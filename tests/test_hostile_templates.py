@@ -3,7 +3,9 @@ every attempt to reach Python or the file system a clean Chinese error naming th
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from drafter.cli import app
+from drafter.usertext import clean_text
 
 from .conftest import ROOT
 
@@ -294,3 +297,72 @@ def test_a_brief_template_with_only_docx_or_json_is_refused(tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     assert "\n\n\u3000\u3000" in (tmp_path / "out" / "a.md").read_text(encoding="utf-8")  # txt
     assert (tmp_path / "out" / "a.docx").read_bytes().startswith(b"PK")
+
+
+# ── control characters in the writer's text ──────────────────────────────────────────────
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+NOISY = "激励\x07干部\x1b[31m担当\x00作为\x7f\x9b"
+
+
+def test_control_characters_in_options_never_reach_the_output() -> None:
+    for fmt in ("md", "txt", "json"):
+        result = run(
+            "draft", "-t", NOISY.replace("\x00", ""), "-s", "1", "--bank", BANK, "-f", fmt,
+            "-k", "担\x1b当", "--sources",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert not CONTROL.search(result.stdout), repr(result.stdout[:200])
+        assert THEME in result.stdout
+
+
+def test_control_characters_in_a_brief_never_reach_the_output(tmp_path: Path) -> None:
+    path = tmp_path / "briefs.yaml"
+    path.write_text(
+        '- id: a\n  theme: "激励\\a干部\\e[1m担当\\0作为"\n  title: "标\\x85题\\t一"\n'
+        '  speaker: "张\\b三"\n  organisation: "某\\x1b]0;x\\x07局"\n  keywords: ["担\\v当"]\n'
+        "  formats: [md, txt, json]\n",
+        encoding="utf-8",
+    )
+    result = batch(path)
+    assert result.exit_code == 0, result.stderr
+    for fmt in ("md", "txt", "json"):
+        text = (tmp_path / "out" / f"a.{fmt}").read_text(encoding="utf-8")
+        assert not CONTROL.search(text), (fmt, repr(text[:200]))
+        assert not re.search(r"\\u00[01][0-9a-f]|\\u007f", text), (fmt, text[:300])
+    data = json.loads((tmp_path / "out" / "a.json").read_text(encoding="utf-8"))
+    assert (data["theme"], data["title"]) == (THEME, "标 题 一")
+    assert (data["speaker"], data["organisation"]) == ("张三", "某局")
+
+
+def test_control_characters_in_drafter_new_answers_never_reach_the_saved_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    answers = [NOISY, "3", "1", "e", "自定\x1b[2J标题\x07", "要点\x00一", "", "", "k", "k", "k"]
+    answers += ["s", "json", "out.json"]
+    result = CliRunner().invoke(
+        app, ["new", "--script", "--seed", "5", "--bank", BANK], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert data["theme"] == THEME
+    assert data["parts"][0]["heading"] == "自定标题"
+    assert data["parts"][0]["points"][0]["lead"] == "要点一"
+    assert not re.search(r"\\u00[01][0-9a-f]", (tmp_path / "out.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "lines"),
+    [
+        ("激励干部担当作为", "激励干部担当作为", "激励干部担当作为"),
+        ("a\x00b\x07c\x7fd\x9be", "abcde", "abcde"),
+        ("红\x1b[1;31m色\x1b[0m", "红色", "红色"),  # the whole escape sequence, not just ESC
+        ("题\x1b]0;窗口标题\x07目", "题目", "题目"),
+        ("一\r\n二\r三\u2028四\x85五", "一 二 三 四 五", "一\n二\n三\n四\n五"),
+        ("甲\t乙\x0b丙", "甲 乙 丙", "甲 乙 丙"),
+        ("全角\u3000空格", "全角\u3000空格", "全角\u3000空格"),
+    ],
+)
+def test_clean_text(raw: str, line: str, lines: str) -> None:
+    assert (clean_text(raw), clean_text(raw, multiline=True)) == (line, lines)
