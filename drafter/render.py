@@ -125,8 +125,35 @@ class UnsafeTemplate(jinja2.TemplateSyntaxError):
     """A template that names a Python internal (``__class__``, ``_x``): refused when compiled."""
 
 
+class TooBig(jinja2.exceptions.SecurityError):
+    """A ``*`` or ``**`` whose result would eat the machine's memory or time."""
+
+
+_MAX_ITEMS = 1_000_000  # characters or items a template's ``*`` may make
+_MAX_BITS = 10_000  # size of an integer a template's ``**`` may make
+
+
+def _too_big(operator: str, left: Any, right: Any) -> bool:
+    if operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0:
+            return right * abs(left).bit_length() > _MAX_BITS
+        return False
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple | bytes) and isinstance(times, int):
+            return len(seq) * times > _MAX_ITEMS
+    return False
+
+
 class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, refusing at compile time what it would refuse while rendering."""
+    """Jinja's immutable sandbox, refusing at compile time what it would refuse while rendering,
+    and ``"x" * 10**10`` or ``9**9**9`` (which would also be folded while compiling)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if _too_big(operator, left, right):
+            raise TooBig(f"“{operator}”的结果过大")
+        return super().call_binop(context, operator, left, right)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -304,6 +331,9 @@ def render_with(draft: Draft, tpl: jinja2.Template | None, show_sources: bool = 
         return tpl.render(draft=draft.to_dict(), show_sources=show_sources)
     except DrafterError:
         raise  # an included template that cannot be read says so itself
+    except TooBig as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(f"模板出错，已停止：{exc}", path=where, line=line) from None
     except jinja2.exceptions.SecurityError as exc:
         where, line = _template_line(exc, tpl)
         raise TemplateError(

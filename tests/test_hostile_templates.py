@@ -122,6 +122,23 @@ def test_what_only_shows_while_rendering_is_stopped_by_the_sandbox(
     refused(draft("--template", str(path)), f"{path}:2:", "模板不安全")
 
 
+@pytest.mark.parametrize(
+    "code", ["{{ 'x' * 10**10 }}", "{{ [0] * 10**9 }}", "{{ 10**9 * 'ab' }}", "{{ 9**(9**9) }}"]
+)
+def test_a_result_that_would_eat_memory_is_stopped(tmp_path: Path, code: str) -> None:
+    path = tmp_path / "t.j2"
+    path.write_text(f"{{{{ draft.title }}}}\n{code}\n", encoding="utf-8")
+    refused(draft("--template", str(path)), f"{path}:2:", "结果过大")
+
+
+def test_ordinary_arithmetic_in_templates_still_works(tmp_path: Path) -> None:
+    path = tmp_path / "t.j2"
+    path.write_text("{{ '—' * 8 }}{{ 2 ** 10 }}{{ draft.seed * 3 }}{{ [0] * 2 }}", encoding="utf-8")
+    result = draft("--template", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "————————10243[0, 0]"
+
+
 # ── the file system ──────────────────────────────────────────────────────────────────────
 
 
@@ -366,3 +383,16 @@ def test_control_characters_in_drafter_new_answers_never_reach_the_saved_draft(
 )
 def test_clean_text(raw: str, line: str, lines: str) -> None:
     assert (clean_text(raw), clean_text(raw, multiline=True)) == (line, lines)
+
+
+def test_drafter_new_saves_no_text_into_a_word_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    answers = ["1", "3", "1", "k", "k", "k", "s", "md", "x.docx", "x.md"]
+    result = CliRunner().invoke(
+        app, ["new", "--script", "--seed", "5", "--bank", BANK], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "x.docx 的后缀与保存格式 md 不符" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]
