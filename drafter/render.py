@@ -87,7 +87,13 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         pieces = jinja2.loaders.split_template_path(template)
         for folder in self.searchpath:
             path = Path(folder, *pieces)
-            if path.is_file() and _inside(path, Path(folder)):
+            if path.is_file():
+                if not _inside(path, Path(folder)):
+                    raise TemplateError(
+                        f"模板文件是指向模板目录之外（{path.resolve()}）的符号链接，"
+                        "模板只能使用模板目录里的文件",
+                        path=path,
+                    )
                 break
         else:
             raise jinja2.TemplateNotFound(template)

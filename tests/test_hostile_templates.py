@@ -196,7 +196,6 @@ def test_brief_templates_from_its_folder_and_the_workspace_are_used(tmp_path: Pa
         "{% import '/etc/passwd' as x %}",
         "{% from '../secret.txt' import y %}",
         "{% extends '/etc/passwd' %}",
-        "{% include 'link.txt' %}",  # a symlink beside the template, pointing out
     ],
 )
 def test_includes_and_imports_reach_no_file_outside_the_template_folders(
@@ -211,6 +210,20 @@ def test_includes_and_imports_reach_no_file_outside_the_template_folders(
     result = draft("--template", str(path))
     refused(result, str(path), "找不到模板")
     assert "机密" not in result.stderr and "root:" not in result.stderr
+
+
+def test_a_symlink_out_of_a_template_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("机密\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    (ws / "templates").mkdir(parents=True)
+    (ws / "templates" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (ws / "templates" / "out.j2").symlink_to(tmp_path / "secret.txt")
+    (ws / "templates" / "t.j2").write_text("{% include 'link.txt' %}\n", encoding="utf-8")
+    for name in ("t", "out"):
+        result = run("--root", str(ws), "draft", "-t", THEME, "-s", "1", "--bank", BANK,
+                     "--template", name)  # fmt: skip
+        refused(result, "符号链接", str(ws / "templates"))
+        assert "机密" not in result.stdout + result.stderr
 
 
 def test_includes_inside_the_template_folder_still_work(tmp_path: Path) -> None:
@@ -396,3 +409,11 @@ def test_drafter_new_saves_no_text_into_a_word_file(
     assert result.exit_code == 0, result.output
     assert "x.docx 的后缀与保存格式 md 不符" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]
+
+
+def test_a_template_the_user_names_on_the_command_line_may_be_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "mine.j2").write_text("我的：{{ draft.theme }}\n", encoding="utf-8")
+    (tmp_path / "link.j2").symlink_to(tmp_path / "real" / "mine.j2")
+    result = draft("--template", str(tmp_path / "link.j2"))
+    assert (result.exit_code, result.stdout) == (0, f"我的：{THEME}\n"), result.stderr
