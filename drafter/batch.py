@@ -37,6 +37,7 @@ from .outpaths import safe_name, target
 from .workers import Job, Outcome, context, run_jobs
 
 LOCK = ".drafter-batch.lock"
+TEMPLATED = ("md", "txt")  # the formats a brief's template fills; docx and json have their own
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,13 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
         if brief.occasion not in occasions:
             bad("occasion", f"未知的场合“{brief.occasion}”（可选：{'、'.join(occasions)}）")
         formats = brief.formats or options.formats
+        if brief.template and not any(f in TEMPLATED for f in formats):
+            bad(
+                "template",
+                f"模板只用于 {'、'.join(TEMPLATED)} 格式，而这份简报只写 {'、'.join(formats)}，"
+                "用不到它（Word 版式请用 --style）；请去掉 template，或在 formats 里加上 md 或 txt",
+            )
+            continue
         stem = brief.output or safe_name(brief.id)
         targets: list[tuple[str, str]] = []
         digests = []
@@ -247,7 +255,7 @@ def _check_options(options: BatchOptions) -> None:
 def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     """Validate briefs against the schema, the bank and the templates; write nothing."""
     _check_options(options)
-    found = read_briefs(paths)
+    found = read_briefs(paths, options.root)
     index = context(options.bank, options.out, options.root, True, options.style).index
     plan = _plan(found.briefs, options, index, None)
     problems = found.problems + plan.problems
@@ -265,7 +273,7 @@ def run_batch(
     from .locking import folder_lock
 
     _check_options(options)
-    found = read_briefs(paths)
+    found = read_briefs(paths, options.root)
     ctx = context(options.bank, options.out, options.root, True, options.style)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)

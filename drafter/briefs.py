@@ -261,13 +261,28 @@ def _avoid(values: tuple[str, ...], base: Path) -> Avoid:
     return material | Avoid(frozenset(ids), frozenset(), frozenset(words))
 
 
-def _template(value: Any, base: Path) -> str | None:
+def _template(value: Any, base: Path, workspace: Path) -> str | None:
+    """A template name, or a template file that must really (symlinks resolved) lie in the
+    brief's folder or the workspace's ``templates/``: a brief may come from someone else, and
+    its template must not pull in other files of this machine."""
     text = _text("template", value)
     if text is None:
         return None
     if "/" in text or "\\" in text or text.endswith(".j2"):
         path = Path(text).expanduser()
-        return str(path if path.is_absolute() else (base / path).resolve())
+        path = path if path.is_absolute() else base / path
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise _Bad(f"模板文件 {text} 无法解析（符号链接循环？）", "template") from None
+        folders = (base, workspace / "templates")
+        if not any(real.is_relative_to(folder.resolve()) for folder in folders):
+            raise _Bad(
+                f"模板文件 {text} 不在简报所在目录（{base.resolve()}）或工作目录的 templates/ 下；"
+                "简报只能使用这两处的模板文件",
+                "template",
+            )
+        return str(real)
     return text
 
 
@@ -295,7 +310,9 @@ def _flag(key: str, value: Any) -> bool:
     return value
 
 
-def _check(merged: dict[str, Any], path: Path) -> tuple[dict[str, Any], list[_Bad]]:
+def _check(
+    merged: dict[str, Any], path: Path, workspace: Path
+) -> tuple[dict[str, Any], list[_Bad]]:
     """Typed brief fields from raw values, and a ``_Bad`` for every key at fault."""
     base = path.parent
     low, high = POINTS_RANGE
@@ -313,7 +330,7 @@ def _check(merged: dict[str, Any], path: Path) -> tuple[dict[str, Any], list[_Ba
         "avoid": lambda v: _texts("avoid", v),
         "formats": _formats,
         "output": _stem,
-        "template": lambda v: _template(v, base),
+        "template": lambda v: _template(v, base, workspace),
         "detail": lambda v: _choice("detail", v, DETAILS),
         "sources": lambda v: _flag("sources", v),
     }
@@ -336,8 +353,9 @@ def _check(merged: dict[str, Any], path: Path) -> tuple[dict[str, Any], list[_Ba
 
 
 class _Reader:
-    def __init__(self, out: BriefSet) -> None:
+    def __init__(self, out: BriefSet, workspace: Path) -> None:
         self.out = out
+        self.workspace = workspace
 
     def problem(
         self, path: Path, at: tuple[int | None, int | None] | None, brief: str | None, message: str
@@ -376,7 +394,7 @@ class _Reader:
         merged: dict[str, Any] = dict(defaults or {})
         merged.update(raw)
         positions = {**(defaults.values_at if defaults else {}), **raw.values_at}
-        values, errors = _check(merged, path)
+        values, errors = _check(merged, path, self.workspace)
         for exc in errors:
             where = positions.get(exc.key or "", (raw.line, raw.column))
             message = exc.message
@@ -442,13 +460,14 @@ def brief_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def read_briefs(paths: Iterable[Path]) -> BriefSet:
-    """Every brief in the files (or folders) given, checked against the brief schema.
+def read_briefs(paths: Iterable[Path], root: Path | None = None) -> BriefSet:
+    """Every brief in the files (or folders) given, checked against the brief schema; template
+    files may come from the brief's folder or the ``templates/`` of the workspace ``root``.
 
     Duplicate ids are refused for all but the first brief that has one.
     """
     result = BriefSet()
-    reader = _Reader(result)
+    reader = _Reader(result, root or Path.cwd())
     for path in brief_files(paths):
         result.files.append(path)
         reader.file(path)

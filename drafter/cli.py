@@ -34,6 +34,20 @@ class _Group(TyperGroup):
 
             error("已中断")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (``| head``): end quietly with status 1, as Rich does for
+            # the tables and Click for everything else.
+            from .console import discard_stdout
+
+            discard_stdout()
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a write no core function expected, e.g. a table to /dev/full
+            from .console import discard_stdout, error
+
+            discard_stdout()
+            where = f"{exc.filename}：" if exc.filename else ""
+            error(f"{where}无法读写（{exc.strerror or exc}）")
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -150,6 +164,24 @@ def _format_for(fmt: str | None, output: Path | None, template: str | None) -> s
     return "md"
 
 
+def _check_target(form: str, output: Path | None, template: str | None) -> None:
+    """Refuse text in a Word file and a Word file under a text name: either is unreadable."""
+    from .errors import UsageError
+
+    if form == "docx" and template is not None:
+        raise UsageError("docx 格式不用模板；Word 版式请用 --style 指定版式文件")
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    if suffix == "docx" and form != "docx":
+        what = f"模板“{template}”" if template is not None else f"{form} 格式"
+        raise UsageError(
+            f"{what}生成的是文本，不能写成 Word 文件 {output}；要 Word 文档请去掉 "
+            f"{'--template' if template is not None else '--format'}（版式用 --style），"
+            "要文本请把文件名改为 .md 或 .txt",
+        )
+    if form == "docx" and suffix in FORMATS and suffix != "docx":
+        raise UsageError(f"Word 文档不能写成 {output}，请用 .docx 后缀")
+
+
 @app.command("draft")
 def draft_cmd(
     theme: Annotated[
@@ -212,6 +244,7 @@ def draft_cmd(
     )
     request.check()
     form = _format_for(fmt, output, template)
+    _check_target(form, output, template)
     if form == "docx" and output is None:
         raise UsageError("Word 文档不能输出到屏幕，请用 -o 指定文件，如 -o 发言.docx")
     if style is not None and form != "docx":
@@ -226,7 +259,9 @@ def draft_cmd(
     if output is not None:
         _write_output(output, data, force)
     else:
-        typer.echo(data.decode("utf-8"), nl=False)
+        from .console import out
+
+        out(data.decode("utf-8"))
     if seed is None or draft.notes or output is not None:
         from .console import note, warn
 

@@ -22,6 +22,7 @@ from .lexicon import OTHER
 from .normalize import fold_normalized, polish, simplify_input
 from .sentences import split_sentences, strip_end
 from .themes import Theme, fill
+from .usertext import clean_optional, clean_text
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _SAMPLE = 600  # candidates weighed per choice on a large bank (a fair sample suffices)
@@ -365,13 +366,14 @@ class Composer:
         """The writer's own heading or sub-point leads for one part (kept as written, polished)."""
         parts = list(draft.parts)
         part = parts[index]
+        heading = clean_optional(heading)
         if heading is not None and polish(heading) != part.heading:
             part = replace(part, heading=polish(heading), source={"kind": "user"})
             self.headings[index] = None
         if leads is not None:
             points = []
             for point, lead in zip(part.points, leads, strict=True):
-                lead = polish(lead)
+                lead = polish(clean_text(lead))
                 points.append(
                     point if lead == point.lead else DraftPoint(lead, point.body, {"kind": "user"})
                 )

@@ -23,6 +23,36 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
+def out(text: str) -> None:
+    """Text on stdout, flushed now, so a full disk (``> /dev/full``) is an error here and not
+    lost at exit; a closed pipe (``| head``) raises ``BrokenPipeError`` for the CLI to end on."""
+    import sys
+
+    from .errors import DrafterError
+
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        discard_stdout()
+        raise DrafterError(f"无法写出到标准输出（{exc.strerror or exc}），草稿没有写出") from None
+
+
+def discard_stdout() -> None:
+    """Point stdout at the null device, so what is still buffered cannot fail again at exit."""
+    import os
+    import sys
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no real stdout (tests capture it): nothing to discard
+        pass
+
+
 def error(message: str) -> None:
     """A red message on stderr."""
     from rich.markup import escape

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import InputError, UsageError
 from .normalize import fold_normalized
+from .usertext import clean_optional, clean_text
 
 OCCASIONS = ("研讨发言", "座谈发言", "交流发言", "讲话")
 DETAILS = ("outline", "full")
@@ -60,6 +61,15 @@ class DraftRequest:
     title: str | None = None  # the writer's own title, used as written
     speaker: str | None = None
     organisation: str | None = None
+
+    def __post_init__(self) -> None:
+        # The one door for a writer's text (options, briefs, ``drafter new``) into a draft.
+        clean = object.__setattr__
+        clean(self, "theme", clean_text(self.theme))
+        clean(self, "occasion", clean_text(self.occasion))
+        clean(self, "keywords", tuple(clean_text(k) for k in self.keywords))
+        for name in ("title", "speaker", "organisation"):
+            clean(self, name, clean_optional(getattr(self, name)))
 
     def check(self) -> None:
         """Refuse out-of-range options with a message that says what is allowed."""

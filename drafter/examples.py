@@ -45,7 +45,7 @@ briefs:
     output: 第二组/王五           # 输出文件名（不含后缀），可带子目录，但不能跳出输出目录
     formats: [txt]
     sources: true                 # 注明每一行素材的出处
-    # template: 我的模板          # 模板名称（工作目录 templates/ 下的 .j2），或模板文件路径
+    # template: 我的模板          # 模板名称（工作目录 templates/ 下的 .j2），或简报所在目录里的模板文件
 """
 
 

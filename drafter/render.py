@@ -2,6 +2,11 @@
 
 Templates see the draft as data (``draft``: the JSON shape) and a few filters; text from the bank,
 a brief or a theme is only ever a value, so ``{{ 7*7 }}`` inside it prints as it is.
+
+A template may come with someone else's brief, so it is code we do not trust: it runs in Jinja's
+immutable sandbox, names starting with ``_`` are refused when it is compiled (so ``batch --check``
+catches them too), and ``include``/``import``/``extends`` reach only files inside the template
+folders after symlinks are resolved.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
+import jinja2.nodes
+import jinja2.sandbox
 
 from .draft import FORMATS, Draft
-from .errors import TemplateError, UsageError
+from .errors import DrafterError, TemplateError, UsageError
 from .workspace import bundled
 
 SUFFIX = ".j2"
@@ -71,8 +79,116 @@ def template_dirs(root: Path | None) -> list[Path]:
     return [*dirs, builtin]
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A file-system loader that refuses files whose real path (after symlinks) is outside its
+    folders, and reports a template that is not UTF-8 as the user's error, naming the file."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if path.is_file():
+                if not _inside(path, Path(folder)):
+                    raise TemplateError(
+                        f"模板文件是指向模板目录之外（{path.resolve()}）的符号链接，"
+                        "模板只能使用模板目录里的文件",
+                        path=path,
+                    )
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
+        try:
+            raw = path.read_bytes()
+            mtime = path.stat().st_mtime
+        except OSError as exc:
+            raise TemplateError(f"无法读取模板文件（{exc.strerror or exc}）", path=path) from None
+        try:
+            source = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise TemplateError(
+                "模板文件不是 UTF-8 编码，请另存为 UTF-8 后再用", path=path, line=line
+            ) from None
+
+        def uptodate() -> bool:
+            try:
+                return path.stat().st_mtime == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` really (symlinks resolved) lies inside ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+class UnsafeTemplate(jinja2.TemplateSyntaxError):
+    """A template that names a Python internal (``__class__``, ``_x``): refused when compiled."""
+
+
+class TooBig(jinja2.exceptions.SecurityError):
+    """A ``*`` or ``**`` whose result would eat the machine's memory or time."""
+
+
+_MAX_ITEMS = 1_000_000  # characters or items a template's ``*`` may make
+_MAX_BITS = 10_000  # size of an integer a template's ``**`` may make
+
+
+def _too_big(operator: str, left: Any, right: Any) -> bool:
+    if operator == "**":
+        if isinstance(left, int) and isinstance(right, int) and right > 0:
+            return right * abs(left).bit_length() > _MAX_BITS
+        return False
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple | bytes) and isinstance(times, int):
+            return len(seq) * times > _MAX_ITEMS
+    return False
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, refusing at compile time what it would refuse while rendering,
+    and ``"x" * 10**10`` or ``9**9**9`` (which would also be folded while compiling)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if _too_big(operator, left, right):
+            raise TooBig(f"“{operator}”的结果过大")
+        return super().call_binop(context, operator, left, right)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        tree = super()._parse(source, name, filename)
+        for node in tree.find_all(
+            (jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)
+        ):
+            key: Any = None
+            if isinstance(node, jinja2.nodes.Getattr):
+                key = node.attr
+            elif isinstance(node, jinja2.nodes.Getitem) and isinstance(
+                node.arg, jinja2.nodes.Const
+            ):
+                key = node.arg.value
+            elif isinstance(node, jinja2.nodes.Filter) and node.name == "attr" and node.args:
+                first = node.args[0]
+                key = first.value if isinstance(first, jinja2.nodes.Const) else None
+            if isinstance(key, str) and key.startswith("_"):
+                raise UnsafeTemplate(
+                    f"不允许访问“{key}”：模板只能使用草稿数据，不能访问以下划线开头的内部属性",
+                    node.lineno,
+                    name,
+                    filename,
+                )
+        return tree
+
+
 def environment(user_dirs: list[Path]) -> jinja2.Environment:
-    """The one Jinja environment: strict about undefined names, user folders before built-ins.
+    """The one Jinja environment: sandboxed, strict about undefined names, user folders before
+    built-ins.
 
     Built-in templates stay reachable as ``builtin/NAME`` so a user template of the same name
     can ``{% extends "builtin/md.j2" %}``.
@@ -80,11 +196,11 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
     builtin = str(bundled("templates"))
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader([str(d) for d in user_dirs]),
-            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
+            _ConfinedLoader([str(d) for d in user_dirs]),
+            jinja2.PrefixLoader({"builtin": _ConfinedLoader(builtin)}),
         ]
     )
-    env = jinja2.Environment(
+    env = _Sandbox(
         loader=loader,
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
@@ -93,6 +209,7 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.pop("lipsum", None)  # text generation a template has no use for
     env.filters["cn"] = chinese_number
     env.filters["src"] = describe_source
     env.filters["sources"] = lambda d: list(draft_sources(d))
@@ -106,11 +223,14 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     folder = cache_dir()
     if folder is None:
         return None
+    # Not the folder unsandboxed versions wrote: code compiled for a plain environment calls
+    # functions directly, bypassing the sandbox, and Jinja's cache key does not tell them apart.
+    place = folder / "templates-sandboxed"
     try:
-        (folder / "templates").mkdir(parents=True, exist_ok=True)
+        place.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder / "templates"))
+    return jinja2.FileSystemBytecodeCache(str(place))
 
 
 @dataclass(frozen=True)
@@ -154,7 +274,8 @@ def _resolve(template: str, dirs: list[Path]) -> jinja2.Template:
     if path.suffix and (path.is_file() or "/" in template or "\\" in template):
         if not path.is_file():
             raise TemplateError("模板文件不存在", path=path)
-        return _load(environment([path.resolve().parent, *dirs]), path.name)
+        real = path.resolve()  # a symlink is the user's own choice: load what it points at
+        return _load(environment([real.parent, *dirs]), real.name)
     name = template if template.endswith(SUFFIX) else template + SUFFIX
     return _load(environment(dirs), name)
 
@@ -168,6 +289,10 @@ def _load(env: jinja2.Environment, name: str) -> jinja2.Template:
         )
         raise TemplateError(
             f"找不到模板“{exc.name}”；可用的模板：{'、'.join(known) or '（无）'}"
+        ) from None
+    except UnsafeTemplate as exc:
+        raise TemplateError(
+            f"模板不安全：{exc.message}", path=exc.filename or exc.name or name, line=exc.lineno
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
@@ -210,6 +335,29 @@ def render_with(draft: Draft, tpl: jinja2.Template | None, show_sources: bool = 
         return draft.to_json()
     try:
         return tpl.render(draft=draft.to_dict(), show_sources=show_sources)
+    except DrafterError:
+        raise  # an included template that cannot be read says so itself
+    except TooBig as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(f"模板出错，已停止：{exc}", path=where, line=line) from None
+    except jinja2.exceptions.SecurityError as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(
+            f"模板不安全，已停止：{exc}（模板只能使用草稿数据，不能访问 Python 内部或文件）",
+            path=where,
+            line=line,
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        where, line = _template_line(exc, tpl)
+        raise TemplateError(
+            f"找不到模板“{exc.name}”（只能引用模板所在目录、工作目录 templates/ 和内置模板里的文件）",
+            path=where,
+            line=line,
+        ) from None
+    except UnsafeTemplate as exc:  # an included template, compiled while rendering
+        raise TemplateError(
+            f"模板不安全：{exc.message}", path=exc.filename or exc.name, line=exc.lineno
+        ) from None
     except jinja2.UndefinedError as exc:
         where, line = _template_line(exc, tpl)
         raise TemplateError(

@@ -136,6 +136,10 @@ def _save(draft: Draft, asker: Asker, root: Path | None, style: Path | None) -> 
         if path.is_dir():
             asker.say(f"{path} 是目录，请给出文件名。")
             continue
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix in FORMATS and (suffix == "docx") != (fmt == "docx"):  # as drafter draft
+            asker.say(f"{path} 的后缀与保存格式 {fmt} 不符，请用 .{fmt} 结尾的文件名。")
+            continue
         if path.exists() and asker.ask("文件已存在，覆盖吗？（y/n）", "n").strip().lower() != "y":
             continue
         try:
