@@ -66,8 +66,11 @@ def _event_depth(text: str, limit: int) -> int:
                     break
             elif isinstance(event, closes):
                 depth -= 1
-    except yaml.YAMLError:
-        pass  # loading reports it, with its position
+    except yaml.YAMLError as exc:
+        # libyaml 0.2.5 stops flow collections past 1000 levels in its scanner, before any event.
+        if "maximum nesting depth" in str(getattr(exc, "problem", "")):
+            return limit + 1
+        # Anything else: loading reports it, with its position.
     return top
 
 
