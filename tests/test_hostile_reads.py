@@ -199,6 +199,14 @@ def test_a_nul_past_the_first_8_kb_makes_a_binary_file(tmp_path: Path) -> None:
     assert read_document(path).startswith("在全市干部大会上的讲话")
 
 
+def test_control_bytes_past_the_first_8_kb_make_a_binary_file(tmp_path: Path) -> None:
+    data = SPEECH.encode("utf-8") * 40
+    path = tmp_path / "late-controls.txt"
+    path.write_bytes(data[:9000] + b"\x01\x02\x03\x04" * 1000 + data[9000:])
+    with pytest.raises(InputError, match="二进制文件"):
+        parse_file(path)
+
+
 # ── 6. --avoid: pathological JSON ──────────────────────────────────────────────────────────
 
 
