@@ -98,6 +98,14 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
 DOCUMENT_MAX_BYTES = 20 * 2**20
 _CHUNK = 2**20
 
+# O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever. O_BINARY: no newline
+# translation where the platform has it. Both are missing on some platforms.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 _NOT_REGULAR = (
     (stat.S_ISFIFO, "命名管道（FIFO）"),
     (stat.S_ISCHR, "字符设备"),
@@ -142,8 +150,7 @@ def read_file_bytes(
     file can grow meanwhile, and /proc files report a size of 0), so memory stays bounded.
     """
     try:
-        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError as exc:
         raise error("文件不存在", path=path) from exc
     except IsADirectoryError as exc:
