@@ -13,7 +13,8 @@ from typing import Any
 from .bankschema import CORE_KEYS, entry_problems
 from .bankschema import KINDS as KINDS  # re-exported: the bank is where callers look for it
 from .bankschema import ORIGINS as ORIGINS
-from .errors import BankError
+from .decoding import read_file_bytes
+from .errors import BankError, DrafterError
 from .normalize import fold
 from .yamlio import dump_yaml, load_yaml, write_atomic
 
@@ -177,8 +178,8 @@ def write_bank_file(path: Path, text: str | bytes, compare: bool = True) -> Path
     With ``compare``, a file that would not change is left alone (and its backup with it)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if compare:
-        with contextlib.suppress(OSError):
-            if path.read_bytes() == data:
+        with contextlib.suppress(DrafterError):
+            if read_file_bytes(path, BankError, max_bytes=len(data)) == data:
                 return None
     backup = keep_backup(path)
     try:
@@ -222,12 +223,10 @@ def bank_version(directory: Path) -> str:
     digest = hashlib.sha1()
     for path in bank_files(directory):
         digest.update(path.name.encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except FileNotFoundError:
+        if path.exists():
+            digest.update(read_file_bytes(path, BankError, max_bytes=BANK_MAX_BYTES))
+        else:
             digest.update(b"\1missing")
-        except OSError as exc:
-            raise BankError(f"无法读取文件（{exc.strerror}）", path=path) from exc
     return digest.hexdigest()[:12]
 
 

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from . import __version__
 from .bank import BANK_MAX_BYTES, Entry, Source
 from .bankschema import KINDS
+from .decoding import read_file_bytes
 from .errors import BankError
 from .normalize import fold
 
@@ -321,15 +322,10 @@ def store_cached(path: Path, digest: str, catalog: Catalog) -> None:
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > BANK_MAX_BYTES:
-            raise BankError(f"素材文件超过 {BANK_MAX_BYTES // 2**20} MB，拒绝读取", path=path)
-        return path.read_bytes()
-    except FileNotFoundError:
+    """A bank file's bytes (none for a missing file), bounded and from a regular file only."""
+    if not path.exists():
         return b""
-    except OSError as exc:
-        raise BankError(f"无法读取文件（{exc.strerror}）", path=path) from exc
+    return read_file_bytes(path, BankError, max_bytes=BANK_MAX_BYTES)
 
 
 def decode(data: bytes, path: Path) -> str:

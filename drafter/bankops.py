@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bank import Entry, entry_id, parse_entry
+from .bank import BANK_MAX_BYTES, Entry, entry_id, parse_entry
 from .bankedit import FileEdit, bank_lock
 from .bankfile import Row, load_catalog
 from .bankschema import KINDS, entry_problems
+from .decoding import read_file_bytes
 from .errors import BankError, UsageError
 from .lexicon import Lexicon, load_lexicon
 from .normalize import fold, normalize_text
@@ -217,8 +218,8 @@ def remove_entries(directory: Path, ids: Iterable[str]) -> Change:
 def _pattern_refs(directory: Path, heading_id: str) -> list[str]:
     path = directory / KINDS["heading_pattern"][0]
     try:
-        used = heading_id.encode() in path.read_bytes()
-    except OSError:
+        used = heading_id.encode() in read_file_bytes(path, BankError, max_bytes=BANK_MAX_BYTES)
+    except BankError:
         return []
     if not used:
         return []

@@ -30,6 +30,7 @@ from .manifest import (
     History,
     Record,
     read_history,
+    read_output,
     sha256,
     write_manifest,
 )
@@ -194,13 +195,13 @@ def _decide(
 
 
 def _digest(path: Path) -> str | None:
-    try:
-        return sha256(path.read_bytes())
-    except (FileNotFoundError, NotADirectoryError):
+    if not path.exists():
         return None
-    except IsADirectoryError:
+    if path.is_dir():
         return "(folder)"  # never ours: refused like any foreign file
-    except OSError:
+    try:
+        return sha256(read_output(path))
+    except DrafterError:  # a FIFO, a device, too big or unreadable: not ours either
         return "(unreadable)"
 
 

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .cliopts import BankOpt, StyleOpt, check_style
+from .cliopts import BankOpt, StyleOpt, check_style, check_text_option
 from .cliopts import State as _State
 from .cliopts import bank_dir as _bank_dir
 from .cliopts import root as _root
@@ -236,6 +236,9 @@ def draft_cmd(
     from .index import load_index
     from .render import render_file
 
+    check_text_option("--theme", theme)
+    check_text_option("--occasion", occasion)
+    check_text_option("--keyword", *(keyword or ()))
     material = Avoid()
     for path in avoid or []:
         material = material | read_avoid(path)

@@ -40,3 +40,15 @@ def check_style(style: Path | None) -> None:
     from .styleprofile import load_style
 
     load_style(style)
+
+
+def check_text_option(option: str, *values: str) -> None:
+    """Refuse an option whose text came from a terminal that does not speak UTF-8 (the bytes
+    arrive as lone surrogates, which nothing downstream can encode)."""
+    from .errors import UsageError
+    from .normalize import undecodable
+
+    if any(undecodable(v) for v in values):
+        raise UsageError(
+            f"{option} 的值里有无法识别的字节（不是 UTF-8 编码），请把终端设为 UTF-8 后重新输入"
+        )

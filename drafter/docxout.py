@@ -46,6 +46,16 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# python-docx refuses core properties (title, subject …) longer than this; the body keeps all.
+_CORE_MAX = 255
+
+
+def core_text(text: str) -> str:
+    """A core-property value: XML-safe, cut to python-docx's limit with an ellipsis."""
+    text = xml_text(text)
+    return text if len(text) <= _CORE_MAX else text[: _CORE_MAX - 1] + "…"
+
+
 def _run(paragraph: Paragraph, text: str, font: Font, latin: str | None) -> None:
     from docx.shared import Pt
 
@@ -261,9 +271,9 @@ def render_docx(draft: Draft, profile: StyleProfile, show_sources: bool = False)
     w = _Writer(profile)
     p = profile
     core = w.doc.core_properties
-    core.title, core.subject = xml_text(draft.title), xml_text(draft.theme)
-    core.author = xml_text(draft.speaker or draft.organisation or "drafter")
-    core.comments = xml_text(
+    core.title, core.subject = core_text(draft.title), core_text(draft.theme)
+    core.author = core_text(draft.speaker or draft.organisation or "drafter")
+    core.comments = core_text(
         f"drafter：主题“{draft.theme}”，种子 {draft.seed}，素材库 {draft.bank_version}"
     )
     _drop_dates(core)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, UsageError
-from .normalize import fold_normalized
+from .normalize import fold_normalized, undecodable
 from .usertext import clean_optional, clean_text
 
 OCCASIONS = ("研讨发言", "座谈发言", "交流发言", "讲话")
@@ -75,6 +75,12 @@ class DraftRequest:
         """Refuse out-of-range options with a message that says what is allowed."""
         if not self.theme.strip():
             raise UsageError("主题不能为空")
+        named = [("主题", self.theme), ("场合", self.occasion), ("标题", self.title)]
+        named += [("发言人", self.speaker), ("单位", self.organisation)]
+        named += [("关键词", k) for k in self.keywords]
+        for label, text in named:
+            if text is not None and undecodable(text):
+                raise UsageError(f"{label}里有无法识别的字节（不是 UTF-8 编码），请检查输入的编码")
         if self.parts not in (3, 4):
             raise UsageError(f"部分数只能是 3 或 4，而不是 {self.parts}")
         low, high = POINTS_RANGE
@@ -168,16 +174,20 @@ class Draft:
 
 def _ids(value: Any) -> set[str]:
     """Every entry id inside the source records of a draft's JSON."""
+    # A walk with a stack, not recursion: JSON nested nearly as deep as the parser allows
+    # must not overflow here instead.
     found: set[str] = set()
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "id" and isinstance(item, str):
-                found.add(item)
-            else:
-                found |= _ids(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= _ids(item)
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                if key == "id" and isinstance(inner, str):
+                    found.add(inner)
+                else:
+                    stack.append(inner)
+        elif isinstance(item, list):
+            stack.extend(item)
     return found
 
 
@@ -200,18 +210,28 @@ def avoid_from_dict(data: Any, path: Path) -> Avoid:
     return Avoid(frozenset(_ids(data)), frozenset(t for t in texts if t))
 
 
+# A saved draft is a few KB; even a full-detail one with sources stays far below this.
+AVOID_MAX_BYTES = 10 * 2**20
+
+
 def read_avoid(path: Path) -> Avoid:
     """The material of an earlier draft saved with ``--format json``."""
+    from .decoding import read_file_bytes
+
+    data = read_file_bytes(path, max_bytes=AVOID_MAX_BYTES)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError("文件不存在", path=path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("无法读取文件（应为 UTF-8 编码的 JSON）", path=path) from exc
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError("无法读取文件（应为 UTF-8 编码的 JSON）", path=path, line=line) from exc
     try:
-        data = json.loads(raw)
+        parsed = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"JSON 格式错误：{exc.msg}", path=path, line=exc.lineno, column=exc.colno
         ) from exc
-    return avoid_from_dict(data, path)
+    except RecursionError:
+        raise InputError("JSON 嵌套过深，不是 drafter 保存的草稿", path=path) from None
+    except ValueError:  # an integer of thousands of digits (Python's int_max_str_digits)
+        raise InputError("JSON 里有过长的数字，不是 drafter 保存的草稿", path=path) from None
+    return avoid_from_dict(parsed, path)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .decoding import read_file_bytes
+from .errors import DrafterError
 from .yamlio import write_atomic
 
 MANIFEST = "manifest.json"
@@ -27,11 +29,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Drafts are a few KB (a .docx some tens of KB): a bigger file at an output path is not one.
+OUTPUT_MAX_BYTES = 20 * 2**20
+# A record is about 300 bytes: room for the manifest or journal of a million briefs.
+MANIFEST_MAX_BYTES = 512 * 2**20
+
+
+def read_output(path: Path, max_bytes: int = OUTPUT_MAX_BYTES) -> bytes:
+    """A file in the output folder, bounded, from a regular file only (a FIFO would hang)."""
+    return read_file_bytes(path, max_bytes=max_bytes)
+
+
 def file_sha256(path: Path) -> str | None:
     """The file's digest, or ``None`` when it is not there (or cannot be read)."""
     try:
-        return sha256(path.read_bytes())
-    except OSError:
+        return sha256(read_output(path))
+    except DrafterError:
         return None
 
 
@@ -137,11 +150,11 @@ def read_history(folder: Path) -> History:
     path = folder / MANIFEST
     if path.exists():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_output(path, MANIFEST_MAX_BYTES).decode("utf-8"))
             items = data.get("briefs") if isinstance(data, dict) else None
             if not isinstance(items, list):
                 raise ValueError("no briefs list")
-        except (OSError, UnicodeDecodeError, ValueError):
+        except (DrafterError, UnicodeDecodeError, ValueError, RecursionError):
             history.problems.append(f"{path}: 清单已损坏，无法读取；已有的文件不会被覆盖")
             items = []
         for item in items:
@@ -149,13 +162,13 @@ def read_history(folder: Path) -> History:
             if record is not None:
                 history.add(record)
     try:
-        lines = (folder / JOURNAL).read_bytes().splitlines()
-    except OSError:
+        lines = read_output(folder / JOURNAL, MANIFEST_MAX_BYTES).splitlines()
+    except DrafterError:
         lines = []
     for raw in lines:  # a run killed mid-append leaves at most its last line torn: skip it
         try:
             record = Record.from_dict(json.loads(raw))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             continue
         if record is not None:
             history.add(record)

@@ -67,6 +67,12 @@ def _converter(config: str) -> Any:
 
 
 _SAMPLE = 20000
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def undecodable(text: str) -> bool:
+    """Whether text holds bytes that were not valid UTF-8 (as lone surrogates)."""
+    return _SURROGATES.search(text) is not None
 
 
 def to_simplified(text: str) -> str:
@@ -78,7 +84,14 @@ def to_simplified(text: str) -> str:
     """
     if not text or text.isascii():
         return text
-    simple = str(_converter("t2s").convert(text))
+    try:
+        simple = str(_converter("t2s").convert(text))
+    except UnicodeEncodeError:
+        # Lone surrogates (bytes that were not UTF-8, kept by Python's surrogateescape) cannot
+        # pass OpenCC's UTF-8 interface: they become U+FFFD. Callers refuse such input first
+        # where a person can fix it; this keeps every other path from crashing.
+        text = _SURROGATES.sub("\ufffd", text)
+        simple = str(_converter("t2s").convert(text))
     sample = text[:_SAMPLE]
     changed = sum(map(operator.ne, sample, simple[:_SAMPLE]))
     if changed * 200 < len(sample):

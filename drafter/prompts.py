@@ -34,20 +34,34 @@ class RichAsker:
         from rich.markup import escape
         from rich.prompt import Prompt
 
+        from .normalize import undecodable
+
+        answer: str | None
         try:
-            answer = Prompt.ask(
-                f"[bold cyan]{escape(question)}[/]",
-                console=self.console,
-                default=default if default is not None else ...,
-                show_default=bool(default),
+            answer = str(
+                Prompt.ask(
+                    f"[bold cyan]{escape(question)}[/]",
+                    console=self.console,
+                    default=default if default is not None else ...,
+                    show_default=bool(default),
+                )
             )
         except EOFError:
             raise UsageError(
                 f"回答提前结束：没有更多输入了（{self.eof_hint}），未保存任何文件"
             ) from None
+        except UnicodeDecodeError:  # a strict stdin (a C or UTF-8 locale gives surrogates)
+            answer = None
+        if answer is None or undecodable(answer):
+            # Bytes that were not UTF-8 would crash the script converter further on.
+            message = "回答里有无法识别的字节（不是 UTF-8 编码）"
+            if self.scripted:
+                raise UsageError(f"{message}：请把输入另存为 UTF-8，未保存任何文件")
+            self.console.print(f"[red]{message}，请重新输入[/]")
+            return self.ask(question, default)
         if self.scripted:
-            self.console.print(f"[dim]> {escape(str(answer))}[/]")
-        return str(answer)
+            self.console.print(f"[dim]> {escape(answer)}[/]")
+        return answer
 
     def say(self, message: str) -> None:
         from rich.markup import escape

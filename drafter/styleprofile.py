@@ -8,6 +8,7 @@ named with its file, line and column.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -138,6 +139,13 @@ class _Reader:
         value = data[key]
         if not isinstance(value, str) or not value.strip():
             raise self.fail(data.at(key), f"{key} 应为非空文字")
+        bad = next((c for c in value.strip() if _hidden(c)), None)
+        if bad is not None:
+            # Font names go into XML attributes: XML 1.0 forbids most control characters, and a
+            # bidi override would make the name read differently from what Word looks up.
+            raise self.fail(
+                data.at(key), f"{key} 里有不可见的控制字符 U+{ord(bad):04X}，请删去后再用"
+            )
         return value.strip()
 
     def flag(self, data: PosDict, key: str) -> bool:
@@ -145,6 +153,11 @@ class _Reader:
         if not isinstance(value, bool):
             raise self.fail(data.at(key), f"{key} 应为 true 或 false")
         return value
+
+
+def _hidden(char: str) -> bool:
+    """Control, format (bidi, zero-width) and surrogate characters: never part of a name."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Cs")
 
 
 def _is_number(text: str) -> bool:
@@ -222,8 +235,10 @@ def load_style(path: Path | None = None) -> StyleProfile:
         reader = _Reader(path)
     page = data["page"]
     latin = data.get("latin_font")
-    if latin is not None and (not isinstance(latin, str) or not latin.strip()):
-        raise reader.fail(data.at("latin_font"), "latin_font 应为字体名称或 null")
+    if latin is not None:
+        if not isinstance(latin, str) or not latin.strip():
+            raise reader.fail(data.at("latin_font"), "latin_font 应为字体名称或 null")
+        latin = reader.text(data, "latin_font")
     _check_text_block(reader, page)
     pn = data["page_number"]
     if "{page}" not in reader.text(pn, "format"):
@@ -240,7 +255,7 @@ def load_style(path: Path | None = None) -> StyleProfile:
             chars_per_line=reader.integer(page, "chars_per_line", 1, 200),
         ),
         line_spacing_pt=reader.number(data, "line_spacing_pt", 6, 100),
-        latin_font=latin.strip() if isinstance(latin, str) else None,
+        latin_font=latin,
         title=_font(reader, data["title"]),
         title_blank_lines=reader.integer(data["title"], "blank_lines_after", 0, 5),
         byline=_font(reader, data["byline"]),

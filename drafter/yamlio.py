@@ -133,12 +133,6 @@ def nesting_bound(text: str, limit: int = MAX_DEPTH) -> int:
     return _event_depth(text, limit)
 
 
-def _size(count: int) -> str:
-    if count < 2**20:
-        return f"{count / 1024:.1f} KB"
-    return f"{count / 2**20:.2f} MB"
-
-
 def read_yaml_text(
     path: Path, error: type[DrafterError], max_bytes: int, detect: bool = False
 ) -> tuple[str, str]:
@@ -147,9 +141,7 @@ def read_yaml_text(
     UTF-8 (with or without a BOM) always; with ``detect``, also UTF-16 with a BOM and GB18030/GBK
     or Big5 when the text reads as real Chinese (never a garbled guess).
     """
-    data = read_file_bytes(path, error)
-    if len(data) > max_bytes:
-        raise error(f"文件过大（{_size(len(data))}，上限 {_size(max_bytes)}）", path=path)
+    data = read_file_bytes(path, error, max_bytes=max_bytes)
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
