@@ -113,7 +113,8 @@ def _each(convert: Convert) -> Convert:
 class _PlainParam:
     """Stands in for typer's runtime converter of one parameter (same ``coerce`` call)."""
 
-    def __init__(self, convert: Convert, multiple: bool) -> None:
+    def __init__(self, param: Any, convert: Convert, multiple: bool) -> None:
+        self.param = param
         self.convert = convert
         self.multiple = multiple
 
@@ -124,9 +125,18 @@ class _PlainParam:
             result = self.convert(value)
             if result is not _MISS:
                 return result
-        # typer builds its own converter now, for this parameter only, and keeps it
-        param._runtime_param = None
-        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
+        return self._typers().coerce(value, param=param, ctx=ctx)
+
+    def _typers(self) -> Any:
+        """typer's own converter, built now and kept in the slot for this parameter's later use."""
+        self.param._runtime_param = None
+        return self.param.get_runtime_param()
+
+    def __getattr__(self, name: str) -> Any:
+        # Whatever else a later typer asks of its converter, its own converter answers.
+        if name.startswith("__") or name in ("param", "convert", "multiple"):
+            raise AttributeError(name)
+        return getattr(self._typers(), name)
 
 
 def _plain_param(param: Any) -> _PlainParam | None:
@@ -148,7 +158,7 @@ def _plain_param(param: Any) -> _PlainParam | None:
         convert = _each(leaf) if leaf is not None and multiple else None
     else:
         convert = _leaf_converter(annotation, info) if not multiple else None
-    return None if convert is None else _PlainParam(convert, multiple)
+    return None if convert is None else _PlainParam(param, convert, multiple)
 
 
 def speed_up(command: Any) -> int:
