@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
+from .cliconvert import speed_up
 from .cliopts import BankOpt, StyleOpt, check_style, check_text_option
 from .cliopts import State as _State
 from .cliopts import bank_dir as _bank_dir
@@ -19,7 +20,15 @@ from .errors import DrafterError, InputError
 
 
 class _Group(TyperGroup):
-    """The one place where a ``DrafterError`` becomes a red message and an exit code."""
+    """The one place where a ``DrafterError`` becomes a red message and an exit code.
+
+    Built once per run with every command below it, so it also gives their options converters
+    that need no pydantic (see ``cliconvert``): typer 0.29's cost us most of the start-up.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        speed_up(self)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: vendored or not, by typer version
         try:
