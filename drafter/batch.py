@@ -8,9 +8,11 @@ draft depends only on the brief and the bank, so ``--jobs`` never changes a byte
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -187,12 +189,14 @@ def _decide(
 
 def _digest(path: Path) -> str | None:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read
+            return "(special)"  # never ours: refused like any foreign file
         return sha256(path.read_bytes())
     except (FileNotFoundError, NotADirectoryError):
         return None
-    except IsADirectoryError:
-        return "(folder)"  # never ours: refused like any foreign file
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # cannot exist: the write says why it fails
+            return None
         return "(unreadable)"
 
 
