@@ -15,6 +15,7 @@ import shutil
 import signal
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +252,62 @@ def test_batch_file_names_lose_the_invisible_characters(
     result = run("batch", "b.yaml", "--out", "out", "--bank", str(BANK))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert (tmp_path / "out" / "甲乙丙.md").is_file()
+
+
+# ── item 9: the bank lock serves waiters in turn ──────────────────────────────────────────
+
+
+def _hog(folder: str, rounds: int) -> None:
+    """Take the lock ``rounds`` times back to back, as a writer of many entries does."""
+    from drafter.locking import folder_lock
+
+    path = Path(folder)
+    for i in range(rounds):
+        with folder_lock(path, ".lock", "busy", wait=30):
+            with open(path / "log", "a", encoding="utf-8") as log:
+                log.write("hog\n")
+            if i == 0:  # hold the first turn until the other writer is surely waiting
+                while not (path / "waiting").exists():
+                    time.sleep(0.01)
+                time.sleep(0.2)
+            time.sleep(0.05)
+
+
+def _waiter(folder: str) -> None:
+    from drafter.locking import folder_lock
+
+    path = Path(folder)
+    (path / "waiting").touch()
+    with folder_lock(path, ".lock", "busy", wait=30), open(path / "log", "a") as log:
+        log.write("waiter\n")
+
+
+@POSIX_ONLY
+def test_a_waiting_writer_goes_before_one_that_comes_back_for_more(tmp_path: Path) -> None:
+    import multiprocessing
+
+    mp = multiprocessing.get_context("fork")
+    hog = mp.Process(target=_hog, args=(str(tmp_path), 4))
+    hog.start()
+    while not (tmp_path / "log").exists():
+        time.sleep(0.01)
+    waiter = mp.Process(target=_waiter, args=(str(tmp_path),))
+    waiter.start()
+    hog.join(60)
+    waiter.join(60)
+    assert hog.exitcode == 0 and waiter.exitcode == 0
+    log = (tmp_path / "log").read_text(encoding="utf-8").split()
+    # First come, first served: the hog's second turn queues behind the waiter.
+    assert log == ["hog", "waiter", "hog", "hog", "hog"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "log", "waiting"]
+
+
+@POSIX_ONLY
+def test_a_ticket_left_by_a_killed_writer_does_not_block_the_queue(tmp_path: Path) -> None:
+    from drafter.locking import folder_lock
+
+    stale = tmp_path / f".lock.q.{1:020d}-{99999:010d}"  # older than any real ticket, unlocked
+    stale.touch()
+    with folder_lock(tmp_path, ".lock", "busy", wait=5):
+        assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock"]
