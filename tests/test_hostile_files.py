@@ -311,3 +311,44 @@ def test_a_ticket_left_by_a_killed_writer_does_not_block_the_queue(tmp_path: Pat
     with folder_lock(tmp_path, ".lock", "busy", wait=5):
         assert not stale.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".lock"]
+
+
+# ── item 4: the other writers ─────────────────────────────────────────────────────────────
+
+
+@POSIX_ONLY
+def test_drafter_new_refuses_a_fifo_and_asks_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "pipe")
+    answers = ["1", "4", "1", "", "", "", "", "s", "md", "pipe", "y", "good.md"]
+    result = CliRunner().invoke(
+        app,
+        ["new", "--script", "--seed", "5", "--bank", str(BANK)],
+        input="".join(f"{a}\n" for a in answers),
+        env=ENV,
+    )
+    assert result.exit_code == 0, result.output
+    assert "不是普通文件" in result.output
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)
+    assert (tmp_path / "good.md").is_file()
+
+
+@POSIX_ONLY
+def test_a_symlink_in_the_batch_folder_may_not_lead_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    outside = tmp_path / "outside.md"
+    outside.write_text("别人的文件\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.md").symlink_to(outside)
+    os.mkfifo(tmp_path / "out" / "b.md")
+    write_briefs(tmp_path / "b.yaml", [{"id": "a", "theme": THEME}, {"id": "b", "theme": THEME}])
+    result = run("batch", "b.yaml", "--out", "out", "--bank", str(BANK), "--force")
+    assert result.exit_code != 0
+    assert "指向输出目录之外" in result.stderr
+    assert outside.read_text(encoding="utf-8") == "别人的文件\n"
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "out" / "b.md").st_mode)
+    assert "不是普通文件" in result.stdout + result.stderr
