@@ -29,7 +29,7 @@ _KINDS = (
     (stat.S_ISDIR, "目录"),
     (stat.S_ISCHR, "字符设备"),
     (stat.S_ISBLK, "块设备"),
-    (stat.S_ISFIFO, "命名管道（FIFO）"),
+    (stat.S_ISFIFO, "命名管道 FIFO"),
     (stat.S_ISSOCK, "套接字"),
 )
 
