@@ -16,6 +16,7 @@ from .bankschema import ORIGINS as ORIGINS
 from .decoding import read_file_bytes
 from .errors import BankError, DrafterError
 from .normalize import fold
+from .targets import real_target
 from .yamlio import dump_yaml, load_yaml, write_atomic
 
 # Bank files grow with a team's material; the lower limit for briefs does not fit them.
@@ -148,12 +149,16 @@ def _group_label(entry: Entry) -> str:
     return f"{entry.source.document or '（无标题）'}（{entry.source.file}）"
 
 
-def keep_backup(path: Path) -> Path | None:
+def keep_backup(path: Path, real: Path | None = None) -> Path | None:
     """Keep the file as it is now as ``<name>.bak`` before it is replaced (one level of undo).
 
-    A hard link costs nothing however large the file; where links are not allowed, a copy.
+    ``real`` is the regular file behind ``path`` (a symlink's target); the backup sits beside
+    ``path`` and is always a regular file with the old bytes: a hard link to the old file (it
+    costs nothing however large the file, and stays the old bytes because the new file is
+    written to a new inode and renamed over), or a copy where links are not allowed.
     """
-    if not path.is_file():
+    real = real or real_target(path, BankError)
+    if not real.is_file():
         return None
     backup = path.with_name(path.name + ".bak")
     tmp = path.with_name(f".{path.name}.bak.{os.getpid()}.tmp")
@@ -161,9 +166,10 @@ def keep_backup(path: Path) -> Path | None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         try:
-            os.link(path, tmp)
+            os.link(real, tmp, follow_symlinks=False)
         except OSError:
-            shutil.copy2(path, tmp)
+            shutil.copyfile(real, tmp)
+            shutil.copymode(real, tmp)
         os.replace(tmp, backup)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -175,15 +181,18 @@ def keep_backup(path: Path) -> Path | None:
 def write_bank_file(path: Path, text: str | bytes, compare: bool = True) -> Path | None:
     """Replace a bank file atomically, keeping the old one as a backup; the backup's path.
 
+    A symlinked bank file is written through (the shared file gets the change; see
+    ``targets``); a FIFO or device in its place is refused before it is read.
     With ``compare``, a file that would not change is left alone (and its backup with it)."""
+    real = real_target(path, BankError)
     data = text.encode("utf-8") if isinstance(text, str) else text
     if compare:
         with contextlib.suppress(DrafterError):
-            if read_file_bytes(path, BankError, max_bytes=len(data)) == data:
+            if read_file_bytes(real, BankError, max_bytes=len(data)) == data:
                 return None
-    backup = keep_backup(path)
+    backup = keep_backup(path, real)
     try:
-        write_atomic(path, data)
+        write_atomic(real, data)
     except OSError as exc:
         raise BankError(f"无法写入文件（{exc.strerror}），原文件未改动", path=path) from exc
     return backup

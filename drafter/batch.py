@@ -8,9 +8,11 @@ draft depends only on the brief and the bank, so ``--jobs`` never changes a byte
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -195,13 +197,19 @@ def _decide(
 
 
 def _digest(path: Path) -> str | None:
-    if not path.exists():
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    if path.is_dir():
-        return "(folder)"  # never ours: refused like any foreign file
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # cannot exist: the write says why it fails
+            return None
+        return "(unreadable)"
+    if not stat.S_ISREG(mode):  # a folder, FIFO or device: never ours, refused like a foreign file
+        return "(special)"
     try:
         return sha256(read_output(path))
-    except DrafterError:  # a FIFO, a device, too big or unreadable: not ours either
+    except DrafterError:  # too big or unreadable: not ours either
         return "(unreadable)"
 
 

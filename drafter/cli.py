@@ -137,10 +137,10 @@ def mine_cmd(
         raise typer.Exit(InputError.exit_code)
 
 
-def _write_output(path: Path, text: str | bytes, force: bool) -> None:
+def _write_output(path: Path, text: str | bytes, force: bool) -> Path:
     from .yamlio import write_user_file
 
-    write_user_file(path, text, force)
+    return write_user_file(path, text, force)
 
 
 @app.command("themes")
@@ -268,8 +268,9 @@ def draft_cmd(
     data = render_file(
         draft, form, template=template, root=_State.root, show_sources=sources, style=style
     )
+    written = None
     if output is not None:
-        _write_output(output, data, force)
+        written = _write_output(output, data, force)
     else:
         from .console import out
 
@@ -282,7 +283,8 @@ def draft_cmd(
         if seed is None:
             note(f"随机种子：{draft.seed}（加 --seed {draft.seed} 可重现这份草稿）")
         if output is not None:
-            note(f"已写入 {output}")
+            via = f"（符号链接，已写入它指向的 {written}）" if written != output else ""
+            note(f"已写入 {output}{via}")
 
 
 @app.command("new")

@@ -12,12 +12,13 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .decoding import read_file_bytes
-from .errors import DrafterError
+from .errors import DrafterError, UsageError
 from .yamlio import write_atomic
 
 MANIFEST = "manifest.json"
@@ -184,7 +185,13 @@ class Journal:
 
     def append(self, record: Record) -> None:
         if self.fd is None:
-            self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            # Non-blocking: a FIFO in its place must not hang the run (it is refused below).
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(self.path, flags, 0o644)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise UsageError("不是普通文件，无法记录批量进度", path=self.path)
+            self.fd = fd
         line = json.dumps(record.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
         os.write(self.fd, line.encode("utf-8"))  # one write: appends never interleave
 

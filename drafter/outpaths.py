@@ -6,26 +6,55 @@ sub-folders, but an absolute path or a ``..`` is refused rather than guessed at.
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from pathlib import Path
 
 from .errors import UsageError
+from .targets import NAME_MAX, TEMP_EXTRA
 
-MAX_COMPONENT = 80  # characters: 240 bytes of UTF-8 Chinese, under the usual 255-byte limit
+# A name made here gets a suffix (".docx" at most) and, while it is written, the atomic
+# writer's temporary name around it: the three together must fit NAME_MAX bytes.
+SUFFIX_MAX = len(".docx")
+MAX_NAME_BYTES = NAME_MAX - TEMP_EXTRA - SUFFIX_MAX  # 236: 78 Chinese characters, 59 rare ones
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"/\\|?*]')
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
+# Format characters (Cf: direction controls U+202A–202E and U+2066–2069, marks U+200E/200F and
+# U+061C, zero-width U+200B–200D, U+2060, U+FEFF, soft hyphen …) are invisible or reorder what
+# is shown: "报告\u202egpj.exe" looks like "报告exe.jpg". Lone surrogates cannot be encoded.
+_INVISIBLE = frozenset({"Cf", "Cs"})
+
+
+def visible(text: str) -> str:
+    """``text`` without format characters and lone surrogates."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+
+
+def fit_bytes(name: str, limit: int = MAX_NAME_BYTES) -> str:
+    """``name`` cut to at most ``limit`` bytes of UTF-8, at a character boundary."""
+    data = name.encode("utf-8")
+    if len(data) <= limit:
+        return name
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub("_", " ".join(visible(text).split())).strip(" .")
 
 
 def safe_name(text: str) -> str:
-    """One path component from free text: unsafe characters and separators become ``_``."""
-    name = _UNSAFE.sub("_", " ".join(text.split())).strip(" .")
-    name = name[:MAX_COMPONENT].rstrip(" .")
+    """One path component from free text: unsafe characters and separators become ``_``,
+    invisible ones go, and the name is cut to ``MAX_NAME_BYTES``."""
+    name = fit_bytes(_clean(text)).rstrip(" .")
     if not name:
         return "_"
     if name.split(".")[0].lower() in _RESERVED:  # Windows refuses these names in any folder
-        name = f"_{name}"[:MAX_COMPONENT]
+        name = fit_bytes(f"_{name}")
     return name
 
 
@@ -41,16 +70,26 @@ def check_stem(stem: str) -> str:
         raise UsageError(f"output“{stem}”含有“..”，会写到输出目录之外")
     if not parts:
         raise UsageError(f"output“{stem}”不是文件名")
+    for part in parts:
+        size = len(_clean(part).encode("utf-8"))
+        if size > MAX_NAME_BYTES:
+            raise UsageError(
+                f"output 中的“{part}”太长（{size} 字节）：每一级文件名最多 {MAX_NAME_BYTES} 字节"
+                f"（约 {MAX_NAME_BYTES // 3} 个汉字），请改短"
+            )
     return "/".join(safe_name(p) for p in parts)
 
 
 def target(out: Path, stem: str, suffix: str, root: Path | None = None) -> Path:
     """The file for ``stem`` and ``suffix`` inside ``out``, checked after resolving symlinks
-    (``root``: ``out`` already resolved, when checking many)."""
+    (``root``: ``out`` already resolved, when checking many): the writer follows a symlinked
+    file, so one planted in ``out`` must not lead outside it either."""
     path = out / f"{stem}.{suffix}"
-    if "/" not in stem:
+    link = path.is_symlink()
+    if "/" not in stem and not link:
         return path  # directly in ``out``: no folder of its own to lead elsewhere
     root = root or out.resolve()
-    if not path.parent.resolve().is_relative_to(root):
+    real = Path(os.path.realpath(path)) if link else path.parent.resolve() / path.name
+    if not real.is_relative_to(root):
         raise UsageError(f"输出文件“{stem}.{suffix}”经符号链接指向输出目录之外")
     return path

@@ -14,8 +14,9 @@ from typing import Protocol
 
 from .compose import Composer
 from .draft import FORMATS, OCCASIONS, Draft, DraftPart, DraftRequest
-from .errors import UsageError
+from .errors import DrafterError, UsageError
 from .index import BankIndex
+from .outpaths import fit_bytes, visible
 from .render import chinese_number, render_file
 from .yamlio import write_atomic
 
@@ -120,8 +121,8 @@ def _review_part(composer: Composer, draft: Draft, i: int, asker: Asker, locked:
 
 
 def default_name(draft: Draft, fmt: str) -> str:
-    stem = _UNSAFE.sub("_", draft.title).strip("._") or "提纲"
-    return f"{stem[:60]}.{fmt}"
+    stem = _UNSAFE.sub("_", visible(draft.title)).strip("._") or "提纲"
+    return f"{fit_bytes(stem[:60])}.{fmt}"
 
 
 def _save(draft: Draft, asker: Asker, root: Path | None, style: Path | None) -> Saved:
@@ -147,6 +148,9 @@ def _save(draft: Draft, asker: Asker, root: Path | None, style: Path | None) -> 
         except OSError as exc:
             # The writer keeps the draft: say why this path failed and ask for another one.
             asker.say(f"无法写入 {path}（{exc.strerror or exc}），请换一个路径。")
+            continue
+        except DrafterError as exc:  # a device, FIFO or socket: never replaced
+            asker.say(f"{exc.user_message()}，请换一个路径。")
             continue
         return Saved(draft, path, fmt)
 

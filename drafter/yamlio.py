@@ -18,6 +18,7 @@ from typing import Any
 
 from .decoding import read_file_bytes
 from .errors import BankError, DrafterError
+from .targets import TEMP_PREFIX, TEMP_SUFFIX, real_target
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 200  # real banks and briefs nest fewer than ten levels
@@ -388,17 +389,21 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename.
+def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> Path:
+    """Write a whole file or nothing: a temporary file beside it, then a rename; the path of
+    the file written (a symlink's target: see ``targets.real_target``, which also refuses a
+    device, FIFO, socket or folder with a ``UsageError``).
 
     ``durable`` also flushes it to disk before the rename (survives a power cut, not only a
     killed process); a batch of thousands of small files skips that and stays fast.
     """
+    path = real_target(path)
+    prefix = f"{TEMP_PREFIX}{path.name}."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     except FileNotFoundError:  # the folder is new
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         os.chmod(tmp, _mode_for(path))
         data = text.encode("utf-8") if isinstance(text, str) else text
@@ -412,17 +417,20 @@ def write_atomic(path: Path, text: str | bytes, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return path
 
 
-def write_user_file(path: Path, text: str | bytes, force: bool = False) -> None:
-    """Write a file the user named: never over a folder, over a file only with ``force``."""
+def write_user_file(path: Path, text: str | bytes, force: bool = False) -> Path:
+    """Write a file the user named: never over a folder or other special file, over a file
+    only with ``force``; the path written (through a symlink: the file it points at)."""
     from .errors import UsageError
 
     if path.is_dir():
         raise UsageError("输出路径是一个目录，请给出文件名", path=path)
+    real_target(path)  # a device or FIFO is refused before "exists": --force would not help
     if path.exists() and not force:
         raise UsageError("文件已存在；要覆盖请加 --force", path=path)
     try:
-        write_atomic(path, text)
+        return write_atomic(path, text)
     except OSError as exc:
         raise UsageError(f"无法写入文件（{exc.strerror}）", path=path) from exc

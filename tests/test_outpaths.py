@@ -21,7 +21,7 @@ from drafter.manifest import (
     sha256,
     write_manifest,
 )
-from drafter.outpaths import MAX_COMPONENT, check_stem, safe_name, target
+from drafter.outpaths import MAX_NAME_BYTES, check_stem, safe_name, target
 
 # --- safe_name --------------------------------------------------------------------------------
 
@@ -58,13 +58,13 @@ def test_safe_name_never_gives_a_separator_or_a_dot_name() -> None:
         assert not name.startswith((".", " ")) and not name.endswith((".", " "))
 
 
-def test_safe_name_truncates_long_names() -> None:
-    assert safe_name("张" * 200) == "张" * MAX_COMPONENT
-    assert len(safe_name("a" * 500)) == MAX_COMPONENT
-    assert len(("张" * MAX_COMPONENT).encode()) <= 255
+def test_safe_name_truncates_long_names_by_bytes() -> None:
+    assert safe_name("张" * 200) == "张" * (MAX_NAME_BYTES // 3)
+    assert len(safe_name("a" * 500)) == MAX_NAME_BYTES
+    assert len(safe_name("\U00020000" * 100).encode()) == MAX_NAME_BYTES // 4 * 4
     # cut at the limit, then trailing blanks and dots go
-    assert safe_name("a" * (MAX_COMPONENT - 1) + " b") == "a" * (MAX_COMPONENT - 1)
-    assert safe_name("a" * (MAX_COMPONENT - 1) + ".b") == "a" * (MAX_COMPONENT - 1)
+    assert safe_name("a" * (MAX_NAME_BYTES - 1) + " b") == "a" * (MAX_NAME_BYTES - 1)
+    assert safe_name("a" * (MAX_NAME_BYTES - 1) + ".b") == "a" * (MAX_NAME_BYTES - 1)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ def test_safe_name_prefixes_windows_reserved_names(text: str, name: str) -> None
 
 
 def test_reserved_name_prefix_stays_within_the_limit() -> None:
-    assert len(safe_name("nul." + "张" * 200)) <= MAX_COMPONENT
+    assert len(safe_name("nul." + "张" * 200).encode()) <= MAX_NAME_BYTES
 
 
 def test_safe_name_replaces_c1_control_characters() -> None:
