@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bankschema import CORE_KEYS, entry_problems
+from .bankschema import CORE_KEYS, entry_problems, file_problems
 from .bankschema import KINDS as KINDS  # re-exported: the bank is where callers look for it
 from .bankschema import ORIGINS as ORIGINS
 from .decoding import read_file_bytes
@@ -105,12 +105,13 @@ def read_kind(directory: Path, kind: str) -> list[Entry]:
     data = load_yaml(path, max_bytes=BANK_MAX_BYTES)
     if data is None:
         return []
-    # "entries:" with nothing after it is how a hand-emptied file looks: an empty list.
-    if not isinstance(data, dict) or not isinstance(data.get("entries") or [], list):
-        raise BankError(
-            "素材文件应为映射，并包含 entries: 列表", path=path, line=getattr(data, "line", None)
-        )
-    entries = [parse_entry(raw, kind, path) for raw in data.get("entries") or []]
+    raws = (data.get("entries") or []) if isinstance(data, dict) else []
+    # A misspelt or repeated key hides entries: refuse the file rather than lose them (a
+    # re-mine would write the file back without them). The rare bad file is read again with
+    # positions, to name the line.
+    if file_problems(data, kind) or _duplicated(data, raws):
+        _raise_first_problem(directory, kind, path)
+    entries = [parse_entry(raw, kind, path) for raw in raws]
     seen: dict[str, Entry] = {}
     for entry in entries:
         if entry.id in seen:
@@ -119,6 +120,25 @@ def read_kind(directory: Path, kind: str) -> list[Entry]:
             )
         seen[entry.id] = entry
     return entries
+
+
+def _duplicated(data: Any, raws: list[Any]) -> bool:
+    return getattr(data, "duplicated", False) or any(
+        getattr(raw, "duplicated", False) for raw in raws
+    )
+
+
+def _raise_first_problem(directory: Path, kind: str, path: Path) -> None:
+    from .bankcheck import kind_file_problems
+
+    problems = kind_file_problems(directory, kind)
+    first = problems[0] if problems else None
+    raise BankError(
+        first.message if first else "素材文件应为映射，并包含 entries: 列表",
+        path=path,
+        line=first.line if first else None,
+        column=first.column if first else None,
+    )
 
 
 def render_kind(kind: str, entries: list[Entry]) -> str:

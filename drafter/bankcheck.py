@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .bank import BANK_MAX_BYTES
-from .bankschema import KINDS, KeyPath, entry_problems
+from .bankschema import KINDS, KeyPath, entry_problems, file_problems
 from .errors import BankError, DrafterError
 from .lexicon import load_lexicon
 from .themes import load_themes
@@ -82,17 +82,26 @@ class _Checker:
             return
         if encoding != "utf-8":
             self.add(path, None, f"素材文件应为 UTF-8 编码（读出来是 {encoding.upper()}）")
-        if data is None:
+        problems = file_problems(data, kind)
+        if not isinstance(data, PosDict) or any(keys == () for keys, _ in problems):
+            for _, message in problems:
+                self.add(path, None, message)
             return
-        entries = (data.get("entries") or []) if isinstance(data, PosDict) else None
-        if not isinstance(data, PosDict) or not isinstance(entries, list):
-            self.add(path, None, "素材文件应为映射，并包含 entries: 列表")
-            return
-        if data.get("kind", kind) != kind:
-            self.add(path, data.at("kind"), f"本文件的 kind 应为 {kind}")
+        for keys, message in problems:  # point at the key itself: a misspelt one is the fault
+            self.add(path, data.keys_at.get(keys[0]) if keys else None, message)
+        for key, where in data.duplicates:
+            self.add(path, where, f"键“{key}”重复出现")
+        entries = data.get("entries") or []
         places = entries.items_at if isinstance(entries, PosList) else []
         for raw, at in zip(entries, places, strict=True):
             self.entry(path, kind, raw, at)
+
+
+def kind_file_problems(directory: Path, kind: str) -> list[BankProblem]:
+    """The problems of one bank file and its entries (lexicon aside), in file order."""
+    checker = _Checker(directory, None)
+    checker.kind_file(kind)
+    return checker.problems
 
 
 def validate_bank(directory: Path) -> list[BankProblem]:

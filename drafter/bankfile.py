@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .bank import BANK_MAX_BYTES, Entry, Source
-from .bankschema import KINDS
+from .bankschema import FILE_KEYS, KINDS, unknown_key
 from .decoding import read_file_bytes
 from .errors import BankError
 from .normalize import fold
@@ -209,6 +209,21 @@ def rows_of_block(block: list[str], base: int, seq_col: int, path: Path) -> list
     return [_row(item, block, seq_col, base) for item in node.value]
 
 
+def _check_keys(root: Any, path: Path) -> None:
+    """A misspelt or repeated top-level key hides entries from drafting: refuse to edit such a
+    file (an add would start a second entries list beside the hidden one)."""
+    seen: set[str] = set()
+    for key_node, _ in root.value:
+        name = _scalar(key_node)
+        line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if name not in FILE_KEYS:
+            message = unknown_key(name if name is not None else "?", FILE_KEYS)
+            raise BankError(message, path=path, line=line, column=column)
+        if name in seen:
+            raise BankError(f"键“{name}”重复出现", path=path, line=line, column=column)
+        seen.add(name)
+
+
 def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
     """Parse a whole bank file into rows and layout (the slow path; see ``load``)."""
     import yaml
@@ -218,6 +233,7 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
         return Catalog(kind, [], Layout(append_at=len(lines), has_entries=False))
     if not isinstance(root, yaml.MappingNode):
         raise BankError("素材文件应为映射，并包含 entries: 列表", path=path, line=1)
+    _check_keys(root, path)
     for key_node, value in root.value:
         if _scalar(key_node) != "entries":
             continue

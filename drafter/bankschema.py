@@ -2,11 +2,12 @@
 
 Drafting stops at the first broken rule, ``drafter bank validate`` reports them all with their
 positions, and the commands that write entries (add, edit, import) refuse a broken one: all
-three ask ``entry_problems``.
+three ask ``entry_problems``; the shape of a whole bank file is ``file_problems``'s.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +30,9 @@ KINDS: dict[str, tuple[str, str, str]] = {
 }
 ORIGINS = ("mined", "user")
 CORE_KEYS = ("id", "kind", "text", "dimensions", "source", "also_in", "origin", "disabled")
+# What a bank file holds at its top; any other key is a mistake (a misspelt "entries" hides
+# every entry under it, and re-mining would drop them).
+FILE_KEYS = ("kind", "entries")
 
 # Where a problem is, as keys (and list indexes) from the entry down; () is the entry itself.
 KeyPath = tuple[str | int, ...]
@@ -46,6 +50,38 @@ def _source_problems(value: Any, at: KeyPath, what: str) -> list[Problem]:
     if part is not None and not _is_int(part):
         return [((*at, "part"), f"{what}.part 应为整数")]
     return []
+
+
+def kind_problem(value: Any) -> str | None:
+    """Why ``value`` is not one of the known kinds, or None when it is."""
+    if isinstance(value, str) and value in KINDS:
+        return None
+    shown = value if isinstance(value, str) else repr(value)
+    return f"kind 应为以下之一：{'、'.join(KINDS)}（而不是 {shown}）"
+
+
+def unknown_key(key: Any, known: tuple[str, ...]) -> str:
+    """The problem of a key that is not among ``known``, with the nearest one as a hint."""
+    shown = key if isinstance(key, str) else repr(key)
+    near = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    hint = f"（是不是 {near[0]}？）" if near else f"（可用的键：{'、'.join(known)}）"
+    return f"未知的键“{shown}”{hint}"
+
+
+def file_problems(data: Any, kind: str) -> list[Problem]:
+    """Every rule the top of a bank file breaks (its entries aside); a key path of one key
+    points at that key. An empty file (None) is a good, empty one."""
+    if data is None:
+        return []
+    # "entries:" with nothing after it is how a hand-emptied file looks: an empty list.
+    if not isinstance(data, Mapping) or not isinstance(data.get("entries") or [], list):
+        return [((), "素材文件应为映射，并包含 entries: 列表")]
+    problems: list[Problem] = [
+        ((key,), unknown_key(key, FILE_KEYS)) for key in data if key not in FILE_KEYS
+    ]
+    if data.get("kind", kind) != kind:
+        problems.append((("kind",), f"本文件的 kind 应为 {kind}"))
+    return problems
 
 
 def entry_problems(
@@ -70,6 +106,9 @@ def entry_problems(
         problems.append(
             (("kind",), f"条目 {name} 的 kind 是 {raw.get('kind')!r}，但本文件只放 {kind}")
         )
+    for key, what in (("pieces", "文字与 {slot: 序号}"), ("slots", "填空的映射")):
+        if kind == "heading_pattern" and not isinstance(raw.get(key), list):
+            problems.append(((key,), f"句式 {name} 的 {key} 应为列表（{what}）"))
     dims = raw.get("dimensions", [])
     if not isinstance(dims, list) or not all(isinstance(d, str) for d in dims):
         problems.append((("dimensions",), f"条目 {name} 的 dimensions 应为文字列表"))
@@ -111,5 +150,5 @@ def _pattern_problems(raw: Mapping[str, Any], name: str) -> list[Problem]:
     try:
         parse_pattern(plain(extra))
     except PatternShapeError as exc:
-        return [((), f"句式 {name}：{exc}")]
+        return [((exc.key,) if exc.key else (), f"句式 {name}：{exc}")]
     return []

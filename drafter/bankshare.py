@@ -18,7 +18,7 @@ from .bank import Bank, Entry, entry_id
 from .bankcheck import position
 from .bankedit import bank_lock
 from .bankops import Change, Edits, bank_lexicon, clean_text, problems_error
-from .bankschema import CORE_KEYS, KINDS, entry_problems
+from .bankschema import CORE_KEYS, KINDS, entry_problems, kind_problem
 from .decoding import read_file_bytes
 from .errors import InvalidEntry, UsageError
 from .normalize import fold
@@ -39,6 +39,30 @@ CSV_COLUMNS = (
     "extra",
 )
 _DIM_SEP = ";"
+IMPORT_MAX_BYTES = 64 * 1024 * 1024
+# csv refuses cells over 128 KB, but a pattern's extra cell on a large bank can be larger:
+# the file's own size cap is the bound.
+CSV_FIELD_LIMIT = IMPORT_MAX_BYTES
+# A cell starting with one of these is run as a formula by Excel and WPS (CSV injection); such
+# a cell is written after an apostrophe, which the spreadsheet hides and import takes away.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula (OWASP's advice: a leading ')."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")  # csv would not quote a bare CR
+    if value.startswith(_FORMULA_STARTS) or (
+        value.startswith("'") and value[1:].startswith((*_FORMULA_STARTS, "'"))
+    ):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """The cell as it was before ``escape_cell``; an apostrophe a person wrote stays."""
+    if value.startswith("'") and value[1:].startswith((*_FORMULA_STARTS, "'")):
+        return value[1:]
+    return value
 
 
 def _data(entry: Entry) -> dict[str, Any]:
@@ -58,20 +82,19 @@ def export_text(entries: list[Entry], fmt: str, version: str) -> str:
             if e.also_in:  # the other places a text was found: no column of their own
                 extra["also_in"] = [s.to_dict() for s in e.also_in]
             src = e.source
-            writer.writerow(
-                [
-                    e.id,
-                    e.kind,
-                    e.text,
-                    _DIM_SEP.join(e.dimensions),
-                    e.origin,
-                    "true" if e.disabled else "",
-                    src.file if src else "",
-                    (src.document or "") if src else "",
-                    src.part if src and src.part is not None else "",
-                    json.dumps(extra, ensure_ascii=False) if extra else "",
-                ]
-            )
+            cells = [
+                e.id,
+                e.kind,
+                e.text,
+                _DIM_SEP.join(e.dimensions),
+                e.origin,
+                "true" if e.disabled else "",
+                src.file if src else "",
+                (src.document or "") if src else "",
+                src.part if src and src.part is not None else "",
+                json.dumps(extra, ensure_ascii=False) if extra else "",
+            ]
+            writer.writerow([escape_cell(str(cell)) for cell in cells])
         return "\ufeff" + out.getvalue()  # a BOM, so that Excel opens the file as UTF-8
     data = {EXPORT_TAG: 1, "bank_version": version, "entries": [_data(e) for e in entries]}
     if fmt == "json":
@@ -95,36 +118,77 @@ class ImportReport:
 Located = tuple[Any, tuple[int, int] | None]  # a raw entry and where it starts
 
 
+def _csv_rows(text: str, path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header of a CSV text and its rows with the line each starts on, escapes undone; a
+    malformed file is an error at the line where reading stopped."""
+    # newline="": csv itself splits rows, so CR-only files (old Excel for Mac) and line breaks
+    # inside quoted cells both read right.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    start = 1
+    old_limit = csv.field_size_limit(CSV_FIELD_LIMIT)  # the process's limit: put back after
+    try:
+        for cells in reader:
+            cells = [unescape_cell(c) for c in cells]
+            if header is None:
+                header = cells
+            elif any(cells):  # blank rows are skipped, as csv.DictReader does
+                rows.append((start, dict(zip(header, cells, strict=False))))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InvalidEntry(f"CSV 格式错误，无法读取（{exc}）", path=path, line=start) from None
+    finally:
+        csv.field_size_limit(old_limit)
+    return header or [], rows
+
+
+def _csv_part(value: str) -> int | None:
+    """A part number written in a CSV cell: ASCII digits only (``int`` would take "²"'s
+    relatives such as "٣", and ``isdigit`` even "²" itself, which ``int`` then refuses)."""
+    value = value.strip()
+    if value.isascii() and value.isdecimal() and len(value) < 10 and int(value) >= 1:
+        return int(value)
+    return None
+
+
 def _csv_items(text: str, path: Path) -> list[Located]:
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    missing = [c for c in ("kind", "text") if c not in (reader.fieldnames or [])]
+    header, rows = _csv_rows(text, path)
+    missing = [c for c in ("kind", "text") if c not in header]
     if missing:
         raise InvalidEntry(f"CSV 缺少列：{'、'.join(missing)}", path=path, line=1)
     items: list[Located] = []
-    for row in reader:
-        line = reader.line_num
+    problems: list[tuple[tuple[int, int] | None, str]] = []
+    for line, row in rows:
         raw: dict[str, Any] = {"kind": row.get("kind") or "", "text": row.get("text") or ""}
         dims = row.get("dimensions") or ""
         raw["dimensions"] = [d.strip() for d in dims.split(_DIM_SEP) if d.strip()]
         if (row.get("disabled") or "").strip().lower() in ("true", "1", "yes", "是"):
             raw["disabled"] = True
         if row.get("source_file"):
-            part = (row.get("source_part") or "").strip()
+            part = row.get("source_part") or ""
+            number = _csv_part(part)
+            if part.strip() and number is None:
+                problems.append(((line, 1), f"source_part 应为正整数（第几部分），而不是“{part}”"))
             raw["source"] = {
                 "file": row["source_file"],
                 "document": row.get("source_document") or None,
-                **({"part": int(part)} if part.isdigit() else {}),
+                **({"part": number} if number is not None else {}),
             }
         if row.get("extra"):
             try:
                 extra = json.loads(row["extra"])
             except json.JSONDecodeError as exc:
-                raise InvalidEntry(
-                    f"extra 列不是合法的 JSON（{exc.msg}）", path=path, line=line
-                ) from None
+                problems.append(((line, 1), f"extra 列不是合法的 JSON（{exc.msg}）"))
+                continue
+            except RecursionError:
+                problems.append(((line, 1), "extra 列的 JSON 嵌套过深"))
+                continue
             if isinstance(extra, dict):
                 raw.update({k: v for k, v in extra.items() if k not in CORE_KEYS or k == "also_in"})
         items.append((raw, (line, 1)))
+    if problems:
+        raise problems_error(path, problems, InvalidEntry)
     return items
 
 
@@ -133,11 +197,13 @@ def read_import(path: Path) -> list[Located]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         data = read_file_bytes(path, InvalidEntry)
+        if len(data) > IMPORT_MAX_BYTES:
+            raise InvalidEntry(f"文件过大（上限 {IMPORT_MAX_BYTES // 2**20} MB）", path=path)
         try:
             return _csv_items(data.decode("utf-8"), path)
         except UnicodeDecodeError:
             raise InvalidEntry("CSV 文件应为 UTF-8 编码，请另存为 UTF-8", path=path) from None
-    text, _ = read_yaml_text(path, InvalidEntry, 64 * 1024 * 1024, detect=True)
+    text, _ = read_yaml_text(path, InvalidEntry, IMPORT_MAX_BYTES, detect=True)
     if suffix == ".json" or text.lstrip().startswith(("{", "[")):
         try:  # JSON is YAML: read it positioned, so problems get line numbers
             doc = positioned_text(text, path, InvalidEntry)
@@ -148,6 +214,8 @@ def read_import(path: Path) -> list[Located]:
                 raise InvalidEntry(
                     f"JSON 格式错误：{exc.msg}", path=path, line=exc.lineno, column=exc.colno
                 ) from None
+            except RecursionError:  # Python's decoder recurses once per level
+                raise InvalidEntry("JSON 嵌套过深，拒绝读取", path=path) from None
             raise
     else:
         doc = positioned_text(text, path, InvalidEntry)
@@ -164,13 +232,25 @@ def import_entries(directory: Path, path: Path, default_kind: str | None = None)
     problems: list[tuple[tuple[int, int] | None, str]] = []
     wanted: list[dict[str, Any]] = []
     for raw, at in read_import(path):
-        kind = raw.get("kind", default_kind) if isinstance(raw, dict) else None
-        if kind not in KINDS:
-            problems.append((at, f"条目缺少 kind 或 kind 不对（可选：{'、'.join(KINDS)}）"))
+        if not isinstance(raw, dict):
+            problems.append((at, "条目应为映射（键: 值）"))
+            continue
+        kind = raw.get("kind", default_kind)
+        if kind is None or kind == "":
+            problems.append((at, f"条目缺少 kind（可选：{'、'.join(KINDS)}）"))
+            continue
+        wrong = kind_problem(kind)
+        if wrong is not None:
+            problems.append((position(raw, ("kind",)) or at, wrong))
             continue
         data = dict(raw)
+        if not isinstance(data.get("text"), str | None):
+            problems.append(
+                (position(raw, ("text",)) or at, "text 应为一段文字，而不是映射、列表或数字")
+            )
+            continue
         try:
-            text = str(data.get("text") or "")
+            text = data.get("text") or ""
             # A pattern's text only shows its skeleton ("…，…"): punctuation is all it may have.
             data["text"] = text.strip() if kind == "heading_pattern" else clean_text(text, kind)
         except UsageError as exc:

@@ -26,7 +26,12 @@ _CLASH = 100.0
 
 
 class PatternShapeError(ValueError):
-    """A heading pattern whose pieces and slots do not fit together."""
+    """A heading pattern whose pieces and slots do not fit together; ``key`` is the field at
+    fault (pieces or slots), "" when it is how the two match."""
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -63,22 +68,27 @@ class Heading:
 def parse_pattern(info: dict[str, Any]) -> tuple[list[str | int], dict[int, list[dict[str, Any]]]]:
     """Pieces (fixed text or slot number) and fillers per slot, checked for shape."""
     pieces: list[str | int] = []
+    for key in ("pieces", "slots"):
+        if not isinstance(info.get(key) or [], list):
+            raise PatternShapeError(f"{key} 应为列表", key)
     for piece in info.get("pieces") or []:
         if isinstance(piece, str):
             pieces.append(piece)
         elif isinstance(piece, dict) and isinstance(piece.get("slot"), int):
             pieces.append(piece["slot"])
         else:
-            raise PatternShapeError("pieces 的每一项应为文字或 {slot: 序号}")
+            raise PatternShapeError("pieces 的每一项应为文字或 {slot: 序号}", "pieces")
     fillers: dict[int, list[dict[str, Any]]] = {}
     for slot in info.get("slots") or []:
         if not isinstance(slot, dict) or not isinstance(slot.get("slot"), int):
-            raise PatternShapeError("slots 的每一项应为带 slot 序号的映射")
+            raise PatternShapeError("slots 的每一项应为带 slot 序号的映射", "slots")
         items = slot.get("fillers") or []
         if not isinstance(items, list) or not all(
             isinstance(f, dict) and isinstance(f.get("text"), str) for f in items
         ):
-            raise PatternShapeError(f"第 {slot['slot']} 个填空的 fillers 应为带 text 的映射列表")
+            raise PatternShapeError(
+                f"第 {slot['slot']} 个填空的 fillers 应为带 text 的映射列表", "slots"
+            )
         fillers[slot["slot"]] = items
     used = [p for p in pieces if isinstance(p, int)]
     if not used or sorted(used) != sorted(fillers):

@@ -11,7 +11,7 @@ from typing import Any
 
 from .bank import KINDS, Entry, Source, entry_id, read_kind, write_kind
 from .bankedit import BUSY, LOCK_NAME, LOCK_WAIT
-from .errors import InputError
+from .errors import InputError, UsageError
 from .lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from .locking import folder_lock
 from .models import Document, FileFailure
@@ -227,8 +227,14 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
 
     The lexicon is read from ``out_dir`` (copied there from the bundled bank the first time).
     All existing bank files are read before anything is written, so a malformed file stops the
-    run without touching the others.
+    run without touching the others: a file that cannot be read in full (a YAML error, an
+    unknown or repeated key, a broken entry) is never replaced, as that would drop what the
+    user keeps in it.
     """
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() and not folder.is_dir():
+            # A bank is a folder of files; never write beside or over a file the user named.
+            raise UsageError("--out 应为素材库目录，但这是一个文件，不是目录", path=folder)
     report = MineReport(out_dir)
     lexicon_path = out_dir / LEXICON_FILE
     lexicon = load_lexicon(

@@ -30,6 +30,7 @@ class LineDict(dict[str, Any]):
     """A mapping that remembers the line (1-based) where it began in its file."""
 
     line: int = 0
+    duplicated: bool = False  # some key was written twice (the last value won)
 
 
 def base_loader() -> Any:
@@ -46,9 +47,20 @@ def _loader() -> Any:
     import yaml
 
     def construct_mapping(loader: Any, node: Any) -> LineDict:
+        explicit = node.value
         loader.flatten_mapping(node)
-        result = LineDict(loader.construct_pairs(node, deep=True))
+        pairs = loader.construct_pairs(node, deep=True)
+        try:
+            result = LineDict(pairs)
+        except TypeError:  # a list or mapping as a key: PyYAML's own loader refuses it too
+            raise yaml.constructor.ConstructorError(
+                None, None, "映射的键必须是简单的文字", node.start_mark
+            ) from None
         result.line = node.start_mark.line + 1
+        # Fewer keys than pairs: a key written twice, whose first value is silently lost
+        # (merged keys "<<" are overridden by design, and give node.value a new list).
+        if len(result) < len(pairs) and node.value is explicit:
+            result.duplicated = True
         return result
 
     loader: Any = type("_Loader", (base_loader(),), {})
