@@ -196,9 +196,8 @@ def read_import(path: Path) -> list[Located]:
     """The entries of an export file (YAML, JSON or CSV, told by its name or its first bytes)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        data = read_file_bytes(path, InvalidEntry)
-        if len(data) > IMPORT_MAX_BYTES:
-            raise InvalidEntry(f"文件过大（上限 {IMPORT_MAX_BYTES // 2**20} MB）", path=path)
+        # Bounded before reading, with the same limit as YAML and JSON imports.
+        data = read_file_bytes(path, InvalidEntry, max_bytes=IMPORT_MAX_BYTES)
         try:
             return _csv_items(data.decode("utf-8"), path)
         except UnicodeDecodeError:
