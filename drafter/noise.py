@@ -174,19 +174,27 @@ def _drop_lists(roles: list[str], texts: list[str]) -> None:
 
 
 def _grow_ads(roles: list[str], texts: list[str]) -> None:
-    """Short slogan lines next to an advertisement belong to it (a title heading text does not)."""
-    changed = True
-    while changed:
-        changed = False
-        for i, role in enumerate(roles):
-            if role != "text" or not _is_short_unpunctuated(texts[i]):
-                continue
-            nxt = roles[i + 1] if i + 1 < len(roles) else ""
-            if nxt in ("byline", "subtitle", "count") or (nxt == "text" and "。" in texts[i + 1]):
-                continue
-            if (i > 0 and roles[i - 1] == "ad") or (i + 1 < len(roles) and roles[i + 1] == "ad"):
-                roles[i] = "ad"
-                changed = True
+    """Short slogan lines next to an advertisement belong to it (a title heading text does not).
+
+    Whether a line may join is fixed by the line and the one after it, so an advertisement
+    spreads through a run of such lines in one sweep each way.
+    """
+    n = len(roles)
+
+    def joinable(i: int) -> bool:
+        if roles[i] != "text" or not _is_short_unpunctuated(texts[i]):
+            return False
+        nxt = roles[i + 1] if i + 1 < n else ""
+        return not (
+            nxt in ("byline", "subtitle", "count") or (nxt == "text" and "。" in texts[i + 1])
+        )
+
+    for i in range(1, n):
+        if roles[i - 1] == "ad" and joinable(i):
+            roles[i] = "ad"
+    for i in range(n - 2, -1, -1):
+        if roles[i + 1] == "ad" and joinable(i):
+            roles[i] = "ad"
 
 
 # Paragraph keys are polynomial hashes of their runs of sentences (each sentence interned as a
