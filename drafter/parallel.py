@@ -174,7 +174,9 @@ def _extend(texts: list[str], group: list[int], window: tuple[int, int], rule: _
         if window[0] <= j < window[1]:
             continue
         shape = Shape.of(texts[j])
-        if len(shape.lengths) != clauses or not (_fits(shape.total, low) and _fits(shape.total, high)):
+        if len(shape.lengths) != clauses or not (
+            _fits(shape.total, low) and _fits(shape.total, high)
+        ):
             continue
         if clauses > 1 and any(
             x - lows[k] > 3 or highs[k] - x > 3 for k, x in enumerate(shape.lengths)
