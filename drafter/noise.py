@@ -8,6 +8,7 @@ lines, stray numbers, and paragraphs that repeat (wholly or as a sentence-aligne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .normalize import fold_normalized
@@ -173,56 +174,126 @@ def _drop_lists(roles: list[str], texts: list[str]) -> None:
 
 
 def _grow_ads(roles: list[str], texts: list[str]) -> None:
-    """Short slogan lines next to an advertisement belong to it (a title heading text does not)."""
-    changed = True
-    while changed:
-        changed = False
-        for i, role in enumerate(roles):
-            if role != "text" or not _is_short_unpunctuated(texts[i]):
-                continue
-            nxt = roles[i + 1] if i + 1 < len(roles) else ""
-            if nxt in ("byline", "subtitle", "count") or (nxt == "text" and "。" in texts[i + 1]):
-                continue
-            if (i > 0 and roles[i - 1] == "ad") or (i + 1 < len(roles) and roles[i + 1] == "ad"):
-                roles[i] = "ad"
-                changed = True
+    """Short slogan lines next to an advertisement belong to it (a title heading text does not).
+
+    Whether a line may join is fixed by the line and the one after it, so an advertisement
+    spreads through a run of such lines in one sweep each way.
+    """
+    n = len(roles)
+
+    def joinable(i: int) -> bool:
+        if roles[i] != "text" or not _is_short_unpunctuated(texts[i]):
+            return False
+        nxt = roles[i + 1] if i + 1 < n else ""
+        return not (
+            nxt in ("byline", "subtitle", "count") or (nxt == "text" and "。" in texts[i + 1])
+        )
+
+    for i in range(1, n):
+        if roles[i - 1] == "ad" and joinable(i):
+            roles[i] = "ad"
+    for i in range(n - 2, -1, -1):
+        if roles[i + 1] == "ad" and joinable(i):
+            roles[i] = "ad"
 
 
-_Key = tuple[str, ...]
+# Paragraph keys are polynomial hashes of their runs of sentences (each sentence interned as a
+# number), so every sentence-aligned prefix and suffix of a paragraph is one integer away: memory
+# and time stay linear in the number of sentences, where the runs themselves would be quadratic.
+# Hash hits are checked against the sentences, so a collision never drops a paragraph.
+_MOD = (1 << 61) - 1
+_BASE = 1_000_003
 
 
-def _sentence_keys(text: str) -> tuple[_Key, list[_Key]]:
-    """A paragraph's key (its folded sentences) and the keys of its proper sentence-aligned
-    prefixes and suffixes."""
-    folded = tuple(fold_normalized(s) for s in split_sentences(text))
-    pieces = [folded[:k] for k in range(1, len(folded))]
-    pieces += [folded[k:] for k in range(1, len(folded))]
-    return folded, pieces
+def _run_key(length: int, digest: int) -> int:
+    return (length << 61) | digest
+
+
+class _Runs:
+    """The sentence runs of the paragraphs seen so far, by key."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.seqs: list[list[int]] = []  # sentence ids of each paragraph, by number
+
+    def sentence_ids(self, text: str) -> list[int]:
+        ids = self.ids
+        return [ids.setdefault(fold_normalized(s), len(ids) + 1) for s in split_sentences(text)]
+
+    def matches(self, ref: int, seq: list[int]) -> bool:
+        """Whether ``seq`` is the run ``ref`` names: paragraph ``ref >> 2``'s whole sentences
+        (``ref & 3 == 0``), a prefix (1) or a suffix (2) of them."""
+        other, kind = self.seqs[ref >> 2], ref & 3
+        if kind == 0:
+            return other == seq
+        if kind == 1:
+            return other[: len(seq)] == seq
+        return other[len(other) - len(seq) :] == seq
+
+
+def _key(seq: list[int]) -> int:
+    digest = 0
+    for sid in seq:
+        digest = (digest * _BASE + sid) % _MOD
+    return _run_key(len(seq), digest)
+
+
+def _piece_keys(seq: list[int]) -> Iterator[tuple[int, int]]:
+    """Keys of a paragraph's proper sentence-aligned prefixes, then suffixes, with their kind."""
+    m = len(seq)
+    digest = 0
+    for k in range(m - 1):
+        digest = (digest * _BASE + seq[k]) % _MOD
+        yield _run_key(k + 1, digest), 1
+    digest, power = 0, 1
+    for k in range(m - 1, 0, -1):
+        digest = (digest + seq[k] * power) % _MOD
+        power = power * _BASE % _MOD
+        yield _run_key(m - k, digest), 2
 
 
 def _dedupe(paras: list[Para]) -> list[Para]:
-    """Drop repeated paragraphs, and paragraphs that are a sentence-aligned part of another."""
+    """Drop repeated paragraphs, and paragraphs that are a sentence-aligned part of another.
+
+    A paragraph goes if its sentences equal an earlier paragraph's, or a proper prefix or suffix
+    of them; an earlier paragraph goes if it is a prefix or suffix of a later one.
+    """
     kept: list[Para | None] = []
-    full: dict[_Key, int] = {}
-    parts: set[_Key] = set()
+    runs = _Runs()
+    full: dict[int, tuple[int, int]] = {}  # key -> (index in kept, ref of the paragraph)
+    parts: dict[int, int] = {}  # key -> ref of the first prefix or suffix with that key
     for para in paras:
-        if para.role != "text":
+        if para.role != "text" or len(para.text) < 6:
             kept.append(para)
             continue
-        if len(para.text) < 6:
-            kept.append(para)
+        seq = runs.sentence_ids(para.text)
+        key = _key(seq)
+        same = full.get(key)
+        if same is not None and runs.matches(same[1], seq):
             continue
-        key, pieces = _sentence_keys(para.text)
-        if key in full or key in parts:
+        ref = parts.get(key)
+        if ref is not None and runs.matches(ref, seq):
             continue
-        for piece in pieces:
-            earlier = full.pop(piece, None)
-            if earlier is not None:
-                kept[earlier] = None  # an earlier fragment of this longer paragraph
-            parts.add(piece)
-        full[key] = len(kept)
+        number = len(runs.seqs)
+        runs.seqs.append(seq)
+        for piece, kind in _piece_keys(seq):
+            earlier = full.get(piece)
+            if earlier is not None and _is_piece(runs, earlier[1], seq, kind):
+                del full[piece]
+                kept[earlier[0]] = None  # an earlier fragment of this longer paragraph
+            parts.setdefault(piece, number << 2 | kind)
+        full[key] = (len(kept), number << 2)
         kept.append(para)
     return [p for p in kept if p is not None]
+
+
+def _is_piece(runs: _Runs, whole: int, seq: list[int], kind: int) -> bool:
+    """Whether paragraph ``whole`` (a ref to whole sentences) is a prefix (kind 1) or suffix (2)
+    of ``seq``."""
+    other = runs.seqs[whole >> 2]
+    if len(other) >= len(seq):
+        return False
+    return seq[: len(other)] == other if kind == 1 else seq[len(seq) - len(other) :] == other
 
 
 def clean_lines(text: str) -> list[Para]:

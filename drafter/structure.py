@@ -9,6 +9,7 @@ parallel short sentences inside a paragraph. A text with none of these has no pa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .models import Document, Part, Point
@@ -117,10 +118,6 @@ def _first_sentence_cuts(
     return cuts
 
 
-def _section(index: int, outer: list[_Cut]) -> int:
-    return sum(1 for cut in outer if cut.index < index)
-
-
 def _marked_cuts(paras: list[str]) -> list[_Cut]:
     """Numbered cuts, or own-line headings when every numbered cut sits under one of them.
 
@@ -129,7 +126,8 @@ def _marked_cuts(paras: list[str]) -> list[_Cut]:
     numbered = _numbered_cuts(paras)
     own = _own_line_cuts(paras)
     if numbered and own:
-        sections = {_section(c.index, own) for c in numbered}
+        starts = [cut.index for cut in own]  # ascending: the section a numbered cut is in
+        sections = {bisect_left(starts, c.index) for c in numbered}
         if len(sections) == 1 and sections != {0}:
             return own
     return numbered or own
