@@ -22,11 +22,13 @@ import jinja2.exceptions
 import jinja2.nodes
 import jinja2.sandbox
 
+from .decoding import read_file_bytes
 from .draft import FORMATS, Draft
 from .errors import DrafterError, TemplateError, UsageError
 from .workspace import bundled
 
 SUFFIX = ".j2"
+TEMPLATE_MAX_BYTES = 1024 * 1024  # the built-in templates are under 3 KB
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -97,8 +99,8 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
                 break
         else:
             raise jinja2.TemplateNotFound(template)
+        raw = read_file_bytes(path, TemplateError, max_bytes=TEMPLATE_MAX_BYTES)
         try:
-            raw = path.read_bytes()
             mtime = path.stat().st_mtime
         except OSError as exc:
             raise TemplateError(f"无法读取模板文件（{exc.strerror or exc}）", path=path) from None
@@ -243,9 +245,10 @@ class TemplateInfo:
 
 
 def _description(path: Path) -> str:
-    try:
-        first = path.read_text(encoding="utf-8").lstrip().splitlines()[0]
-    except (OSError, UnicodeDecodeError, IndexError):
+    try:  # bounded, and never a FIFO: listing templates must not hang on one
+        data = read_file_bytes(path, TemplateError, max_bytes=TEMPLATE_MAX_BYTES)
+        first = data.decode("utf-8-sig").lstrip().splitlines()[0]
+    except (DrafterError, UnicodeDecodeError, IndexError):
         return ""
     if first.startswith("{#"):
         text = first.strip("{#-} ").removeprefix("说明：")

@@ -368,3 +368,21 @@ def test_json_drafts_still_round_trip_through_avoid(tmp_path: Path) -> None:
     avoid = read_avoid(out)
     assert avoid.ids and avoid.texts
     assert json.loads(out.read_text(encoding="utf-8"))["theme"] == THEME
+
+
+def test_a_fifo_among_the_workspace_templates_does_not_hang_the_listing(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    os.mkfifo(tmp_path / "templates" / "stuck.j2")
+    code, output = cli(tmp_path, "templates")
+    assert code == 0
+    assert "stuck" in output and "md" in output
+
+
+def test_an_oversized_template_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    big = tmp_path / "templates" / "big.j2"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 2**30)  # sparse: costs no disk
+    code, output = cli(tmp_path, "draft", "-t", "乡村振兴", "--seed", "1", "--template", "big")
+    assert code == 2
+    assert "big.j2: 文件过大" in output
