@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,19 @@ def _private_cache(
 ) -> None:
     """Bank indexes are cached per test session in a temporary folder, never in the home."""
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+def copy_bank(tmp_path: Path, name: str = "bank") -> Path:
+    """A private copy of the bundled phrase bank."""
+    target = tmp_path / name
+    shutil.copytree(ROOT / "phrasebank", target)
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder (lock and temporary files aside), to tell whether it changed."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }

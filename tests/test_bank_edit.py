@@ -50,6 +50,8 @@ from drafter.cli import app
 from drafter.entryedit import begin_edit, finish_edit
 from drafter.errors import UsageError
 
+from .conftest import copy_bank, snapshot
+
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "phrasebank"
 SEEDS = ROOT / "seeds"
@@ -93,21 +95,6 @@ def bank_run(
 def ok(result: Result) -> Result:
     assert result.exit_code == 0, result.stdout + result.stderr
     return result
-
-
-def copy_bank(tmp_path: Path, name: str = "bank") -> Path:
-    target = tmp_path / name
-    shutil.copytree(BANK, target)
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder (lock and temporary files aside), to tell whether it changed."""
-    return {
-        p.name: p.read_bytes()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith(".")
-    }
 
 
 def is_subsequence(small: list[str], big: list[str]) -> bool:

@@ -20,7 +20,7 @@ from drafter.bank import Entry, Source, load_bank
 from drafter.bankshare import export_text
 from drafter.cli import app
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_bank, snapshot
 
 BANK = ROOT / "phrasebank"
 ENV: Mapping[str, str | None] = {"COLUMNS": "240", "NO_COLOR": "1", "FORCE_COLOR": None}
@@ -33,21 +33,6 @@ def run(*args: str) -> Result:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert "Traceback" not in result.stderr + result.stderr
     return result
-
-
-def copy_bank(tmp_path: Path, name: str = "bank") -> Path:
-    target = tmp_path / name
-    shutil.copytree(BANK, target)
-    return target
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder (the lock file aside), to tell whether it changed."""
-    return {
-        p.name: p.read_bytes()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith(".")
-    }
 
 
 @pytest.fixture
