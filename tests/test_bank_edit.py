@@ -1091,6 +1091,7 @@ def test_re_mining_keeps_user_entries_and_disabled_marks(tmp_path: Path) -> None
     assert_catalog_fresh(out, "point", must_be_cached=True)
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_mining_waits_for_a_bank_write_and_keeps_what_it_wrote(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
@@ -1156,6 +1157,7 @@ for i in range(count):
 """
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_two_processes_adding_at_once_both_land(tmp_path: Path) -> None:
     target = copy_bank(tmp_path)
@@ -1189,6 +1191,7 @@ def test_two_processes_adding_at_once_both_land(tmp_path: Path) -> None:
     assert_catalog_fresh(target, "phrase")
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_many_adds_started_at_the_same_moment_all_land(tmp_path: Path) -> None:
     target = copy_bank(tmp_path)
@@ -1261,6 +1264,7 @@ def _kill_add(target: Path, text: str, delay: float | None) -> tuple[bool, int]:
     return mid_write, proc.returncode
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_sigkill_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path: Path) -> None:
     target = copy_bank(tmp_path)

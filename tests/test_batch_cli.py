@@ -834,6 +834,7 @@ def check_recovery(tmp_path: Path, out: Path, jobs: int, ref: dict[str, bytes]) 
     assert {f"{i}.md" for i, s in got.items() if s == "written"} == set(ref) - survived
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_sigkill_mid_batch_then_rerun_completes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -857,6 +858,7 @@ LINUX_ONLY = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 @LINUX_ONLY
 def test_sigkill_of_a_parallel_batch_and_its_workers_then_rerun(
@@ -879,6 +881,7 @@ def test_sigkill_of_a_parallel_batch_and_its_workers_then_rerun(
     check_recovery(tmp_path, out, 2, ref)
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 @LINUX_ONLY
 def test_sigkill_of_a_parallel_batch_parent_then_rerun(

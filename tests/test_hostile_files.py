@@ -282,6 +282,7 @@ def _waiter(folder: str) -> None:
         log.write("waiter\n")
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_a_waiting_writer_goes_before_one_that_comes_back_for_more(tmp_path: Path) -> None:
     import multiprocessing
