@@ -31,6 +31,7 @@ from .manifest import (
     WRITTEN,
     History,
     Record,
+    check_journal,
     read_history,
     read_output,
     sha256,
@@ -297,6 +298,7 @@ def run_batch(
     except OSError as exc:
         raise UsageError(f"无法创建输出目录（{exc.strerror}）", path=options.out) from exc
     with folder_lock(options.out, LOCK, busy):
+        check_journal(options.out)
         history = read_history(options.out)
         plan = _plan(found.briefs, options, index, history)
         report.problems = found.problems + plan.problems

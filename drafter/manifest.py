@@ -9,6 +9,7 @@ At the end of a run the journal is folded into ``manifest.json``, written atomic
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -176,6 +177,19 @@ def read_history(folder: Path) -> History:
     return history
 
 
+def check_journal(folder: Path) -> None:
+    """Refuse a batch folder whose journal is not a regular file: every brief would fail on it."""
+    path = folder / JOURNAL
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"无法读取批量进度记录（{exc.strerror}）", path=path) from None
+    if not stat.S_ISREG(mode):
+        raise UsageError("不是普通文件，无法记录批量进度；请删除或改名后再运行", path=path)
+
+
 class Journal:
     """Append-only lines, one per brief, shared by parallel workers (``O_APPEND``)."""
 
@@ -187,7 +201,12 @@ class Journal:
         if self.fd is None:
             # Non-blocking: a FIFO in its place must not hang the run (it is refused below).
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
-            fd = os.open(self.path, flags, 0o644)
+            try:
+                fd = os.open(self.path, flags, 0o644)
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:  # a FIFO with no reader
+                    raise
+                raise UsageError("不是普通文件，无法记录批量进度", path=self.path) from None
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 os.close(fd)
                 raise UsageError("不是普通文件，无法记录批量进度", path=self.path)

@@ -353,3 +353,20 @@ def test_a_symlink_in_the_batch_folder_may_not_lead_outside(
     assert outside.read_text(encoding="utf-8") == "别人的文件\n"
     assert stat.S_ISFIFO(os.lstat(tmp_path / "out" / "b.md").st_mode)
     assert "不是普通文件" in result.stdout + result.stderr
+
+
+@POSIX_ONLY
+def test_a_fifo_in_place_of_the_batch_journal_refuses_the_batch_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every brief used to fail with the system's "No such device or address", naming nothing."""
+    monkeypatch.chdir(tmp_path)
+    write_briefs(tmp_path / "b.yaml", [{"id": "a", "theme": THEME}])
+    (tmp_path / "out").mkdir()
+    journal = tmp_path / "out" / ".drafter-journal.jsonl"
+    os.mkfifo(journal)
+    result = run("batch", "b.yaml", "--out", "out", "--bank", str(BANK))
+    assert result.exit_code == 2
+    assert "out/.drafter-journal.jsonl: 不是普通文件，无法记录批量进度" in result.stderr
+    assert stat.S_ISFIFO(os.lstat(journal).st_mode)
+    assert not (tmp_path / "out" / "a.md").exists()
