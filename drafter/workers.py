@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .briefs import Brief
-from .errors import DrafterError, DraftError
+from .decoding import read_file_bytes
+from .errors import DrafterError, DraftError, TemplateError, UsageError
 from .manifest import FAILED, Journal, Record, sha256
 
 if TYPE_CHECKING:
@@ -61,16 +62,23 @@ class Templates:
         if key not in self.loaded:
             if fmt == "docx":
                 from .styleprofile import load_style
+                from .yamlio import MAX_BYTES
 
                 profile = load_style(self.style)
-                source = Path(profile.default).read_bytes()
-                source += Path(profile.source).read_bytes() if self.style else b""
+                # Bounded reads: the file was checked a moment ago, but may have been swapped.
+                source = read_file_bytes(Path(profile.default), UsageError, max_bytes=MAX_BYTES)
+                if self.style:
+                    source += read_file_bytes(Path(profile.source), UsageError, max_bytes=MAX_BYTES)
                 self.loaded[key] = (profile, sha256(source)[:16])
                 return self.loaded[key]
-            from .render import load_template
+            from .render import TEMPLATE_MAX_BYTES, load_template
 
             tpl = None if fmt == "json" else load_template(fmt, template, self.root)
-            source = Path(tpl.filename).read_bytes() if tpl is not None and tpl.filename else b""
+            source = b""
+            if tpl is not None and tpl.filename:
+                source = read_file_bytes(
+                    Path(tpl.filename), TemplateError, max_bytes=TEMPLATE_MAX_BYTES
+                )
             self.loaded[key] = (tpl, sha256(source)[:16])
         return self.loaded[key]
 
