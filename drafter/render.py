@@ -11,6 +11,9 @@ folders after symlinks are resolved.
 
 from __future__ import annotations
 
+import functools
+import re
+import string
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,11 +144,93 @@ _MAX_ITEMS = 1_000_000  # characters or items a template's ``*`` may make
 _MAX_BITS = 10_000  # size of an integer a template's ``**`` may make
 
 
+# A %-conversion's width and precision ("%-08.3f", "%*d"); literal text is not matched.
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_DIGITS_RUN = re.compile(r"\d+")
+# str methods whose integer arguments set the length of the result
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _big_number(values: Any) -> bool:
+    return any(isinstance(v, int) and v > _MAX_ITEMS for v in values)
+
+
+def _big_digits(text: str) -> bool:
+    return any(len(n) > 18 or int(n) > _MAX_ITEMS for n in _DIGITS_RUN.findall(text))
+
+
+def _big_percent(fmt: str, values: Any) -> bool:
+    """Whether ``fmt % values`` asks for a field wider or more precise than the cap."""
+    for match in _PERCENT.finditer(fmt):
+        for size in match.groups():
+            if size == "*" and _big_number(values if isinstance(values, tuple) else (values,)):
+                return True
+            if size and size != "*" and _big_digits(size):
+                return True
+    return False
+
+
+def _big_braces(fmt: str, values: Any) -> bool:
+    """Whether ``fmt.format(...)`` asks for a field wider or more precise than the cap."""
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return False  # the call itself reports the malformed format
+    for _, _, spec, _ in fields:
+        if spec and (_big_digits(spec) or ("{" in spec and _big_number(values))):
+            return True
+    return False
+
+
+def _too_big_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """A str method call whose result would pass the cap: padding to a huge width, a format
+    with a huge field, or a replacement that multiplies the text."""
+    target = getattr(func, "__wrapped__", func)  # the sandbox wraps str.format
+    owner = getattr(target, "__self__", None)
+    if not isinstance(owner, str):
+        return False
+    name = getattr(target, "__name__", "")
+    values = (*args, *kwargs.values())
+    if name in _PADDING:
+        return _big_number(values)
+    if name in ("format", "format_map"):
+        return _big_braces(owner, values)
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str):
+        new = args[1] if isinstance(args[1], str) else ""
+        hits = owner.count(args[0]) if args[0] else len(owner) + 1
+        return hits * len(new) > _MAX_ITEMS
+    return False
+
+
+def _guarded_filter(name: str, func: Any) -> Any:
+    """A built-in filter that refuses what would make a huge result (filters are called
+    directly by compiled templates, not through the sandbox's ``call``)."""
+    method = {"center": "center", "replace": "replace", "format": None, "indent": None}[name]
+
+    @functools.wraps(func)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        plain = [a for a in args if not isinstance(a, jinja2.nodes.EvalContext)]
+        if plain and isinstance(plain[0], str):
+            text, rest = plain[0], plain[1:]
+            too_big = (
+                _too_big_call(getattr(text, method), tuple(rest), kwargs)
+                if method
+                else (_big_percent(text, tuple(rest)) if name == "format" else _big_number(rest))
+            )
+            if too_big:
+                raise TooBig(f"过滤器“{name}”的结果过大")
+        return func(*args, **kwargs)
+
+    return guarded
+
+
 def _too_big(operator: str, left: Any, right: Any) -> bool:
     if operator == "**":
         if isinstance(left, int) and isinstance(right, int) and right > 0:
             return right * abs(left).bit_length() > _MAX_BITS
         return False
+    if operator == "%":
+        return isinstance(left, str) and _big_percent(left, right)
     for seq, times in ((left, right), (right, left)):
         if isinstance(seq, str | list | tuple | bytes) and isinstance(times, int):
             return len(seq) * times > _MAX_ITEMS
@@ -156,12 +241,17 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, refusing at compile time what it would refuse while rendering,
     and ``"x" * 10**10`` or ``9**9**9`` (which would also be folded while compiling)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if _too_big(operator, left, right):
             raise TooBig(f"“{operator}”的结果过大")
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if _too_big_call(__obj, args, kwargs):
+            raise TooBig(f"“{getattr(__obj, '__name__', '调用')}”的结果过大")
+        return super().call(__context, __obj, *args, **kwargs)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -212,6 +302,8 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.pop("lipsum", None)  # text generation a template has no use for
+    for name in ("center", "replace", "format", "indent"):
+        env.filters[name] = _guarded_filter(name, env.filters[name])
     env.filters["cn"] = chinese_number
     env.filters["src"] = describe_source
     env.filters["sources"] = lambda d: list(draft_sources(d))

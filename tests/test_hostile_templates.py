@@ -123,12 +123,43 @@ def test_what_only_shows_while_rendering_is_stopped_by_the_sandbox(
 
 
 @pytest.mark.parametrize(
-    "code", ["{{ 'x' * 10**10 }}", "{{ [0] * 10**9 }}", "{{ 10**9 * 'ab' }}", "{{ 9**(9**9) }}"]
+    "code",
+    [
+        "{{ 'x' * 10**10 }}",
+        "{{ [0] * 10**9 }}",
+        "{{ 10**9 * 'ab' }}",
+        "{{ 9**(9**9) }}",
+        # a huge width or precision, however it is asked for
+        "{{ 'x'.center(10**9) }}",
+        "{{ 'x'.zfill(999999999) }}",
+        "{{ '%999999999d' % 1 }}",
+        "{{ '%*d' % (10**9, 1) }}",
+        "{{ '{:>999999999}'.format(1) }}",
+        "{{ '{:>{}}'.format(1, 10**9) }}",
+        "{{ 'x'|center(999999999) }}",
+        "{{ '%.999999999f'|format(1.5) }}",
+        "{{ 'ab'|indent(999999999, first=True) }}",
+        # replacements that multiply the text
+        "{{ ('x' * 1000).replace('x', 'x' * 1000).replace('x', 'x' * 1000) }}",
+        "{{ ('x' * 1000)|replace('x', 'x' * 1000)|replace('x', 'x' * 1000) }}",
+    ],
 )
 def test_a_result_that_would_eat_memory_is_stopped(tmp_path: Path, code: str) -> None:
     path = tmp_path / "t.j2"
     path.write_text(f"{{{{ draft.title }}}}\n{code}\n", encoding="utf-8")
     refused(draft("--template", str(path)), f"{path}:2:", "结果过大")
+
+
+def test_ordinary_formatting_in_templates_still_works(tmp_path: Path) -> None:
+    path = tmp_path / "t.j2"
+    path.write_text(
+        "{{ '共 12345678 人：%s' % 'a' }}|{{ '{:,}'.format(123456789) }}|{{ '%.2f' % 3.14159 }}|"
+        "{{ 'ok'.center(6) }}|{{ 'ab'|replace('a', 'c') }}|{{ '%03d'|format(7) }}|{{ 7 % 3 }}",
+        encoding="utf-8",
+    )
+    result = draft("--template", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "共 12345678 人：a|123,456,789|3.14|  ok  |cb|007|1"
 
 
 def test_ordinary_arithmetic_in_templates_still_works(tmp_path: Path) -> None:
