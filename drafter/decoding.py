@@ -106,12 +106,19 @@ _OPEN_FLAGS = (
     | getattr(os, "O_BINARY", 0)
     | getattr(os, "O_CLOEXEC", 0)
 )
-_NOT_REGULAR = (
+_KINDS = (
+    (stat.S_ISDIR, "目录"),
     (stat.S_ISFIFO, "命名管道（FIFO）"),
     (stat.S_ISCHR, "字符设备"),
     (stat.S_ISBLK, "块设备"),
     (stat.S_ISSOCK, "套接字"),
 )
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is, in words (None for a regular file or an
+    unknown kind)."""
+    return next((name for test, name in _KINDS if test(mode)), None)
 
 
 def size_text(count: int) -> str:
@@ -131,13 +138,14 @@ def _too_big(
 
 
 def _refuse_special(mode: int, error: type[DrafterError], path: Path) -> None:
+    if stat.S_ISREG(mode):
+        return
     if stat.S_ISDIR(mode):
         raise error("这是一个目录，不是文件", path=path)
-    for test, kind in _NOT_REGULAR:
-        if test(mode):
-            raise error(f"这是{kind}，不是普通文件，拒绝读取", path=path)
-    if not stat.S_ISREG(mode):
-        raise error("这不是普通文件，拒绝读取", path=path)
+    kind = file_kind(mode)
+    raise error(
+        f"这是{kind}，不是普通文件，拒绝读取" if kind else "这不是普通文件，拒绝读取", path=path
+    )
 
 
 def read_file_bytes(

@@ -3,17 +3,11 @@
 Templates see the draft as data (``draft``: the JSON shape) and a few filters; text from the bank,
 a brief or a theme is only ever a value, so ``{{ 7*7 }}`` inside it prints as it is.
 
-A template may come with someone else's brief, so it is code we do not trust: it runs in Jinja's
-immutable sandbox, names starting with ``_`` are refused when it is compiled (so ``batch --check``
-catches them too), and ``include``/``import``/``extends`` reach only files inside the template
-folders after symlinks are resolved.
+A template may come with someone else's brief, so it runs in the sandbox of ``sandbox.py``.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import string
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,16 +16,21 @@ from typing import Any
 
 import jinja2
 import jinja2.exceptions
-import jinja2.nodes
-import jinja2.sandbox
 
 from .decoding import read_file_bytes
 from .draft import FORMATS, Draft
 from .errors import DrafterError, TemplateError, UsageError
+from .sandbox import (
+    TEMPLATE_MAX_BYTES,
+    ConfinedLoader,
+    Sandbox,
+    TooBig,
+    UnsafeTemplate,
+    guard_filters,
+)
 from .workspace import bundled
 
 SUFFIX = ".j2"
-TEMPLATE_MAX_BYTES = 1024 * 1024  # the built-in templates are under 3 KB
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -84,200 +83,6 @@ def template_dirs(root: Path | None) -> list[Path]:
     return [*dirs, builtin]
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """A file-system loader that refuses files whose real path (after symlinks) is outside its
-    folders, and reports a template that is not UTF-8 as the user's error, naming the file."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        pieces = jinja2.loaders.split_template_path(template)
-        for folder in self.searchpath:
-            path = Path(folder, *pieces)
-            if path.is_file():
-                if not _inside(path, Path(folder)):
-                    raise TemplateError(
-                        f"模板文件是指向模板目录之外（{path.resolve()}）的符号链接，"
-                        "模板只能使用模板目录里的文件",
-                        path=path,
-                    )
-                break
-        else:
-            raise jinja2.TemplateNotFound(template)
-        raw = read_file_bytes(path, TemplateError, max_bytes=TEMPLATE_MAX_BYTES)
-        try:
-            mtime = path.stat().st_mtime
-        except OSError as exc:
-            raise TemplateError(f"无法读取模板文件（{exc.strerror or exc}）", path=path) from None
-        try:
-            source = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise TemplateError(
-                "模板文件不是 UTF-8 编码，请另存为 UTF-8 后再用", path=path, line=line
-            ) from None
-
-        def uptodate() -> bool:
-            try:
-                return path.stat().st_mtime == mtime
-            except OSError:
-                return False
-
-        return source, str(path), uptodate
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """Whether ``path`` really (symlinks resolved) lies inside ``folder``."""
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        return False
-
-
-class UnsafeTemplate(jinja2.TemplateSyntaxError):
-    """A template that names a Python internal (``__class__``, ``_x``): refused when compiled."""
-
-
-class TooBig(jinja2.exceptions.SecurityError):
-    """A ``*`` or ``**`` whose result would eat the machine's memory or time."""
-
-
-_MAX_ITEMS = 1_000_000  # characters or items a template's ``*`` may make
-_MAX_BITS = 10_000  # size of an integer a template's ``**`` may make
-
-
-# A %-conversion's width and precision ("%-08.3f", "%*d"); literal text is not matched.
-_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
-_DIGITS_RUN = re.compile(r"\d+")
-# str methods whose integer arguments set the length of the result
-_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
-
-
-def _big_number(values: Any) -> bool:
-    return any(isinstance(v, int) and v > _MAX_ITEMS for v in values)
-
-
-def _big_digits(text: str) -> bool:
-    return any(len(n) > 18 or int(n) > _MAX_ITEMS for n in _DIGITS_RUN.findall(text))
-
-
-def _big_percent(fmt: str, values: Any) -> bool:
-    """Whether ``fmt % values`` asks for a field wider or more precise than the cap."""
-    for match in _PERCENT.finditer(fmt):
-        for size in match.groups():
-            if size == "*" and _big_number(values if isinstance(values, tuple) else (values,)):
-                return True
-            if size and size != "*" and _big_digits(size):
-                return True
-    return False
-
-
-def _big_braces(fmt: str, values: Any) -> bool:
-    """Whether ``fmt.format(...)`` asks for a field wider or more precise than the cap."""
-    try:
-        fields = list(string.Formatter().parse(fmt))
-    except ValueError:
-        return False  # the call itself reports the malformed format
-    for _, _, spec, _ in fields:
-        if spec and (_big_digits(spec) or ("{" in spec and _big_number(values))):
-            return True
-    return False
-
-
-def _too_big_call(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    """A str method call whose result would pass the cap: padding to a huge width, a format
-    with a huge field, or a replacement that multiplies the text."""
-    target = getattr(func, "__wrapped__", func)  # the sandbox wraps str.format
-    owner = getattr(target, "__self__", None)
-    if not isinstance(owner, str):
-        return False
-    name = getattr(target, "__name__", "")
-    values = (*args, *kwargs.values())
-    if name in _PADDING:
-        return _big_number(values)
-    if name in ("format", "format_map"):
-        return _big_braces(owner, values)
-    if name == "replace" and len(args) >= 2 and isinstance(args[0], str):
-        new = args[1] if isinstance(args[1], str) else ""
-        hits = owner.count(args[0]) if args[0] else len(owner) + 1
-        return hits * len(new) > _MAX_ITEMS
-    return False
-
-
-def _guarded_filter(name: str, func: Any) -> Any:
-    """A built-in filter that refuses what would make a huge result (filters are called
-    directly by compiled templates, not through the sandbox's ``call``)."""
-    method = {"center": "center", "replace": "replace", "format": None, "indent": None}[name]
-
-    @functools.wraps(func)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        plain = [a for a in args if not isinstance(a, jinja2.nodes.EvalContext)]
-        if plain and isinstance(plain[0], str):
-            text, rest = plain[0], plain[1:]
-            too_big = (
-                _too_big_call(getattr(text, method), tuple(rest), kwargs)
-                if method
-                else (_big_percent(text, tuple(rest)) if name == "format" else _big_number(rest))
-            )
-            if too_big:
-                raise TooBig(f"过滤器“{name}”的结果过大")
-        return func(*args, **kwargs)
-
-    return guarded
-
-
-def _too_big(operator: str, left: Any, right: Any) -> bool:
-    if operator == "**":
-        if isinstance(left, int) and isinstance(right, int) and right > 0:
-            return right * abs(left).bit_length() > _MAX_BITS
-        return False
-    if operator == "%":
-        return isinstance(left, str) and _big_percent(left, right)
-    for seq, times in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple | bytes) and isinstance(times, int):
-            return len(seq) * times > _MAX_ITEMS
-    return False
-
-
-class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, refusing at compile time what it would refuse while rendering,
-    and ``"x" * 10**10`` or ``9**9**9`` (which would also be folded while compiling)."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if _too_big(operator, left, right):
-            raise TooBig(f"“{operator}”的结果过大")
-        return super().call_binop(context, operator, left, right)
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if _too_big_call(__obj, args, kwargs):
-            raise TooBig(f"“{getattr(__obj, '__name__', '调用')}”的结果过大")
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
-        tree = super()._parse(source, name, filename)
-        for node in tree.find_all(
-            (jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)
-        ):
-            key: Any = None
-            if isinstance(node, jinja2.nodes.Getattr):
-                key = node.attr
-            elif isinstance(node, jinja2.nodes.Getitem) and isinstance(
-                node.arg, jinja2.nodes.Const
-            ):
-                key = node.arg.value
-            elif isinstance(node, jinja2.nodes.Filter) and node.name == "attr" and node.args:
-                first = node.args[0]
-                key = first.value if isinstance(first, jinja2.nodes.Const) else None
-            if isinstance(key, str) and key.startswith("_"):
-                raise UnsafeTemplate(
-                    f"不允许访问“{key}”：模板只能使用草稿数据，不能访问以下划线开头的内部属性",
-                    node.lineno,
-                    name,
-                    filename,
-                )
-        return tree
-
-
 def environment(user_dirs: list[Path]) -> jinja2.Environment:
     """The one Jinja environment: sandboxed, strict about undefined names, user folders before
     built-ins.
@@ -288,11 +93,11 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
     builtin = str(bundled("templates"))
     loader = jinja2.ChoiceLoader(
         [
-            _ConfinedLoader([str(d) for d in user_dirs]),
-            jinja2.PrefixLoader({"builtin": _ConfinedLoader(builtin)}),
+            ConfinedLoader([str(d) for d in user_dirs]),
+            jinja2.PrefixLoader({"builtin": ConfinedLoader(builtin)}),
         ]
     )
-    env = _Sandbox(
+    env = Sandbox(
         loader=loader,
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
@@ -302,8 +107,7 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.pop("lipsum", None)  # text generation a template has no use for
-    for name in ("center", "replace", "format", "indent"):
-        env.filters[name] = _guarded_filter(name, env.filters[name])
+    guard_filters(env)
     env.filters["cn"] = chinese_number
     env.filters["src"] = describe_source
     env.filters["sources"] = lambda d: list(draft_sources(d))
@@ -432,38 +236,28 @@ def render_with(draft: Draft, tpl: jinja2.Template | None, show_sources: bool = 
         return tpl.render(draft=draft.to_dict(), show_sources=show_sources)
     except DrafterError:
         raise  # an included template that cannot be read says so itself
-    except TooBig as exc:
-        where, line = _template_line(exc, tpl)
-        raise TemplateError(f"模板出错，已停止：{exc}", path=where, line=line) from None
-    except jinja2.exceptions.SecurityError as exc:
-        where, line = _template_line(exc, tpl)
-        raise TemplateError(
-            f"模板不安全，已停止：{exc}（模板只能使用草稿数据，不能访问 Python 内部或文件）",
-            path=where,
-            line=line,
-        ) from None
-    except jinja2.TemplateNotFound as exc:
-        where, line = _template_line(exc, tpl)
-        raise TemplateError(
-            f"找不到模板“{exc.name}”（只能引用模板所在目录、工作目录 templates/ 和内置模板里的文件）",
-            path=where,
-            line=line,
-        ) from None
     except UnsafeTemplate as exc:  # an included template, compiled while rendering
         raise TemplateError(
             f"模板不安全：{exc.message}", path=exc.filename or exc.name, line=exc.lineno
         ) from None
-    except jinja2.UndefinedError as exc:
-        where, line = _template_line(exc, tpl)
-        raise TemplateError(
-            f"模板引用了不存在的内容：{exc.message}", path=where, line=line
-        ) from None
-    except jinja2.TemplateError as exc:
-        where, line = _template_line(exc, tpl)
-        raise TemplateError(f"模板出错：{exc.message}", path=where, line=line) from None
     except Exception as exc:  # a template is user code: any failure there is its error
         where, line = _template_line(exc, tpl)
-        raise TemplateError(f"模板出错：{exc}", path=where, line=line) from None
+        raise TemplateError(_failure(exc), path=where, line=line) from None
+
+
+def _failure(exc: Exception) -> str:
+    """What went wrong while rendering, in words."""
+    if isinstance(exc, TooBig):
+        return f"模板出错，已停止：{exc}"
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"模板不安全，已停止：{exc}（模板只能使用草稿数据，不能访问 Python 内部或文件）"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"找不到模板“{exc.name}”（只能引用模板所在目录、工作目录 templates/ 和内置模板里的文件）"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"模板引用了不存在的内容：{exc.message}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"模板出错：{exc.message}"
+    return f"模板出错：{exc}"
 
 
 def render(

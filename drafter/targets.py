@@ -15,6 +15,7 @@ import os
 import stat
 from pathlib import Path
 
+from .decoding import file_kind
 from .errors import DrafterError, UsageError
 
 # The atomic writer's temporary name is ``.<name>.XXXXXXXX.tmp``: this much longer than the
@@ -25,17 +26,9 @@ TEMP_SUFFIX = ".tmp"
 TEMP_EXTRA = len(TEMP_PREFIX) + 1 + TEMP_RANDOM + len(TEMP_SUFFIX)
 NAME_MAX = 255  # bytes of one name on ext4, XFS, Btrfs, APFS (NTFS: 255 UTF-16 units)
 
-_KINDS = (
-    (stat.S_ISDIR, "目录"),
-    (stat.S_ISCHR, "字符设备"),
-    (stat.S_ISBLK, "块设备"),
-    (stat.S_ISFIFO, "命名管道 FIFO"),
-    (stat.S_ISSOCK, "套接字"),
-)
-
 
 def _kind(mode: int) -> str:
-    return next((name for test, name in _KINDS if test(mode)), "特殊文件")
+    return file_kind(mode) or "特殊文件"
 
 
 def real_target(path: Path, error: type[DrafterError] = UsageError) -> Path:
@@ -58,11 +51,11 @@ def real_target(path: Path, error: type[DrafterError] = UsageError) -> Path:
         if stat.S_ISLNK(info.st_mode):
             raise error("符号链接指向自身（循环），无法写入", path=path)
         raise error(
-            f"符号链接指向的“{real}”不是普通文件（{_kind(info.st_mode)}），drafter 不会写入或替换它",
+            f"符号链接指向的“{real}”是{_kind(info.st_mode)}，不是普通文件，drafter 不会写入或替换它",
             path=path,
         )
     raise error(
-        f"不是普通文件（{_kind(info.st_mode)}），drafter 只写普通文件，不会写入或替换它",
+        f"是{_kind(info.st_mode)}，不是普通文件：drafter 只写普通文件，不会写入或替换它",
         path=path,
     )
 

@@ -71,7 +71,8 @@ class Templates:
                     source += read_file_bytes(Path(profile.source), UsageError, max_bytes=MAX_BYTES)
                 self.loaded[key] = (profile, sha256(source)[:16])
                 return self.loaded[key]
-            from .render import TEMPLATE_MAX_BYTES, load_template
+            from .render import load_template
+            from .sandbox import TEMPLATE_MAX_BYTES
 
             tpl = None if fmt == "json" else load_template(fmt, template, self.root)
             source = b""
