@@ -23,8 +23,8 @@ of the same run. Before the warm rounds, the cold case: the first ``drafter bank
 fresh bank, which parses every file and caches its span catalog (``--cold-repeat`` times, each
 with an empty cache; no aim).
 
-In-process, on the same bank and cache: ``drafter.bankops.add_entries`` and
-``drafter.bankquery.search_entries``, to tell the work from process start, imports and output;
+In-process, on the same bank and cache: ``drafter.bank.ops.add_entries`` and
+``drafter.bank.query.search_entries``, to tell the work from process start, imports and output;
 diagnostics: loading the catalogs alone (``iter_rows``) and the common search with the cyclic
 garbage collector paused.
 
@@ -277,11 +277,16 @@ def child(action: str, directory: Path, text: str, profile: bool) -> None:
     import importlib
 
     # The modules the work would otherwise import on the way: imports are not the work.
-    for module in ("yaml", "drafter.bankedit", "drafter.index", "drafter.yamlio"):
+    for module in (
+        "yaml",
+        "drafter.bank.fileedit",
+        "drafter.drafting.index",
+        "drafter.files.yamlio",
+    ):
         importlib.import_module(module)
-    from drafter.bankfile import iter_rows
-    from drafter.bankops import NewEntries, add_entries
-    from drafter.bankquery import search_entries
+    from drafter.bank.linemap import iter_rows
+    from drafter.bank.ops import NewEntries, add_entries
+    from drafter.bank.query import search_entries
 
     found: list[int] = []
 
@@ -375,7 +380,7 @@ def profile_in_process(b: Bench) -> None:
 
 def check_bank(b: Bench, counts: dict[str, int]) -> None:
     """The cached catalogs of the touched files against a fresh parse, and the entries added."""
-    from drafter.bankfile import (
+    from drafter.bank.linemap import (
         Catalog,
         build_catalog,
         decode,
@@ -383,8 +388,8 @@ def check_bank(b: Bench, counts: dict[str, int]) -> None:
         read_cached,
         split_lines,
     )
-    from drafter.bankschema import KINDS
-    from drafter.normalize import fold
+    from drafter.bank.schema import KINDS
+    from drafter.text.normalize import fold
 
     def parse(kind: str, path: Path, data: bytes) -> Catalog:
         return build_catalog(kind, split_lines(decode(data, path)), path)
@@ -449,8 +454,8 @@ def check_bank(b: Bench, counts: dict[str, int]) -> None:
 
 
 def print_sizes(b: Bench) -> None:
-    from drafter.bankfile import _cache_path
-    from drafter.bankschema import KINDS
+    from drafter.bank.linemap import _cache_path
+    from drafter.bank.schema import KINDS
 
     for kind in TOUCHED:
         path = b.directory / KINDS[kind][0]

@@ -53,8 +53,8 @@ from benchlib import git_revision, listed_runs, load_average, median, timed
 if TYPE_CHECKING:  # drafter is imported where used, after main() redirects the bytecode cache
     import jinja2
 
-    from drafter.draft import DraftRequest
-    from drafter.index import BankIndex
+    from drafter.drafting.index import BankIndex
+    from drafter.drafting.model import DraftRequest
 
 T = TypeVar("T")
 RANDOM_SEED = 0
@@ -152,8 +152,8 @@ class BriefSpec:
 
     def request(self) -> DraftRequest:
         """What ``Brief.request`` gives for this brief: the seed as ``drafter batch`` picks it."""
-        from drafter.batch import default_seed
-        from drafter.draft import DraftRequest
+        from drafter.drafting.model import DraftRequest
+        from drafter.workflow.batch import default_seed
 
         seed = self.seed if self.seed is not None else default_seed(self.id, self.theme)
         return DraftRequest(
@@ -168,7 +168,7 @@ class BriefSpec:
 
     def md_path(self) -> str:
         """The ``.md`` file the batch writes for this brief, relative to the output folder."""
-        from drafter.outpaths import safe_name
+        from drafter.workflow.outpaths import safe_name
 
         return f"{self.output or safe_name(self.id)}.md"
 
@@ -277,8 +277,8 @@ def draft_all(
     index: BankIndex, tpl: jinja2.Template | None, requests: Sequence[DraftRequest]
 ) -> list[str]:
     """The baseline: every brief drafted and rendered, kept in memory."""
-    from drafter.compose import compose
-    from drafter.render import render_with
+    from drafter.drafting.composer import compose
+    from drafter.output.templates import render_with
 
     return [render_with(compose(index, r), tpl) for r in requests]
 
@@ -428,8 +428,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
         raise Failed(f"the warm-up run left no index cache in {cache}")
     print(f"warm-up: drafter batch on {WARMUP_BRIEFS} briefs, --jobs 1: {warm_s:.3f} s")
 
-    from drafter.index import load_index
-    from drafter.render import load_template
+    from drafter.drafting.index import load_index
+    from drafter.output.templates import load_template
     from drafter.workspace import resolve
 
     bank = resolve("phrasebank", root)  # what the command, run in root, drafts from

@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING, TypeVar
 from benchlib import git_revision, timed
 
 if TYPE_CHECKING:  # drafter is imported where used, after main() redirects the bytecode cache
-    from drafter.bank import Bank
-    from drafter.lexicon import Lexicon
+    from drafter.bank.lexicon import Lexicon
+    from drafter.bank.store import Bank
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "phrasebank"
@@ -390,9 +390,9 @@ def _targets(total: int) -> dict[str, int]:
 
 def build_bank(directory: Path, total: int, merged_patterns: bool) -> SyntheticBank:
     """Write a bank of about ``total`` entries into ``directory``: YAML text, deterministic."""
-    from drafter.bank import BANK_MAX_BYTES, KINDS, entry_id, load_bank
-    from drafter.lexicon import load_lexicon
-    from drafter.normalize import fold_normalized
+    from drafter.bank.lexicon import load_lexicon
+    from drafter.bank.store import BANK_MAX_BYTES, KINDS, entry_id, load_bank
+    from drafter.text.normalize import fold_normalized
 
     start = time.perf_counter()
     lexicon = load_lexicon(BUNDLED / "dimensions.yaml")
@@ -492,7 +492,7 @@ def build_bank(directory: Path, total: int, merged_patterns: bool) -> SyntheticB
     # Spot check: the ids are what drafter's own entry_id gives for these texts.
     sample_text = docs[0].parts[0][1]
     if docs[0].parts[0][0] != entry_id("heading", sample_text):
-        raise SystemExit("synthetic ids differ from drafter.bank.entry_id")
+        raise SystemExit("synthetic ids differ from drafter.bank.store.entry_id")
 
     directory.mkdir(parents=True, exist_ok=True)
     file_bytes: dict[str, int] = {}
@@ -555,7 +555,7 @@ def _add_pattern(
     order: list[tuple[Doc, dict[str, Yaml]]],
 ) -> None:
     """The set's heading pattern; with ``merged``, sets of one skeleton share one pattern."""
-    from drafter.bank import entry_id
+    from drafter.bank.store import entry_id
 
     display = "".join(p if isinstance(p, str) else "…" for p in skel)
     pieces: list[Yaml] = []
@@ -875,7 +875,7 @@ def _profile(func: Callable[[], object]) -> None:
 _COLD_CHILD = (
     "import sys, time\n"
     "from pathlib import Path\n"
-    "from drafter.index import load_index\n"
+    "from drafter.drafting.index import load_index\n"
     "start = time.perf_counter()\n"
     "load_index(Path(sys.argv[1]))\n"
     "print(time.perf_counter() - start)\n"
@@ -883,10 +883,11 @@ _COLD_CHILD = (
 
 
 def measure_bank(root: Path, args: argparse.Namespace, table: Table) -> None:
-    from drafter.compose import compose
-    from drafter.draft import DraftRequest
+    from drafter.drafting.composer import compose
+    from drafter.drafting.index import load_index
+    from drafter.drafting.model import DraftRequest
     from drafter.errors import DrafterError
-    from drafter.index import cache_dir, load_index
+    from drafter.files.cache import cache_dir
 
     bank = build_bank(root / "bank", args.entries, args.patterns == "merged")
     mb = bank.total_bytes / MB

@@ -6,11 +6,11 @@ up after ``--wait`` seconds. Two locks run in the same session, alternating ``--
 
 * baseline: the lock drafter used before, ``flock(LOCK_NB)`` retried every 20 ms (whoever
   happens to retry just after a release wins);
-* queued: ``drafter.locking.folder_lock``, which serves waiters in the order they came.
+* queued: ``drafter.files.locking.folder_lock``, which serves waiters in the order they came.
 
 Reported per lock: give-ups, the longest and median wait, and the longest wait as a multiple
 of ``(writers - 1) * hold``, which is what a first-come-first-served lock needs at most (every
-other writer once ahead). ``--real`` also runs ``drafter.bankops.add_entries`` on a copy of the
+other writer once ahead). ``--real`` also runs ``drafter.bank.ops.add_entries`` on a copy of the
 bundled bank from every writer with drafter's own wait, counting give-ups and lost entries.
 
 Everything is written into a temporary folder, removed afterwards.
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import REPO, git_revision, load_average, median
 
 from drafter.errors import UsageError
-from drafter.locking import folder_lock
+from drafter.files.locking import folder_lock
 
 NAME = ".bench.lock"
 
@@ -89,8 +89,8 @@ def run(kind: str, opts: argparse.Namespace, folder: Path) -> list[float | None]
 
 
 def real_writer(args: tuple[str, str, int, int, float, float]) -> tuple[int, int]:
-    from drafter import bankedit
-    from drafter.bankops import NewEntries, add_entries
+    from drafter.bank import fileedit as bankedit
+    from drafter.bank.ops import NewEntries, add_entries
 
     kind, bank, number, rounds, wait, start = args
     bankedit.LOCK_WAIT = wait
@@ -112,7 +112,7 @@ def real_writer(args: tuple[str, str, int, int, float, float]) -> tuple[int, int
 
 
 def run_real(kind: str, opts: argparse.Namespace, folder: Path) -> None:
-    from drafter.bank import load_bank
+    from drafter.bank.store import load_bank
 
     bank = folder / f"bank-{kind}"
     shutil.copytree(REPO / "phrasebank", bank)

@@ -8,9 +8,9 @@ and encoding/line-end variants (GBK, CRLF, UTF-8 BOM). A fixed random seed keeps
 Two measurements, each repeated ``--repeat`` times (the median is reported):
 
 * baseline: read + decode + normalise every file
-  (``drafter.decoding.read_document`` + ``drafter.normalize.normalize_text``);
-* full job: ``drafter.parse.parse_file`` on every file, ``drafter.mining.mine_documents`` with the
-  repository's ``phrasebank/dimensions.yaml``, and ``drafter.bank.write_kind`` for every kind
+  (``drafter.files.decoding.read_document`` + ``drafter.text.normalize.normalize_text``);
+* full job: ``drafter.corpus.parse.parse_file`` on every file, ``drafter.mining.miner.mine_documents`` with the
+  repository's ``phrasebank/dimensions.yaml``, and ``drafter.bank.store.write_kind`` for every kind
   into a temporary directory.
 
 Run:  /tmp/venv/bin/python bench/bench_parse_mine.py [--mb 50] [--repeat 3] [--seeds DIR]
@@ -36,20 +36,20 @@ from typing import TypeVar
 
 from benchlib import git_revision, timed
 
-from drafter.bank import KINDS, Entry, write_kind
-from drafter.decoding import decode_bytes, read_document
+from drafter.bank.lexicon import load_lexicon
+from drafter.bank.store import KINDS, Entry, write_kind
+from drafter.corpus.models import Document
+from drafter.corpus.parse import parse_file
 from drafter.errors import InputError
-from drafter.lexicon import load_lexicon
-from drafter.mining import mine_documents
-from drafter.models import Document
-from drafter.normalize import normalize_text
-from drafter.parse import parse_file
-from drafter.yamlio import MAX_BYTES as YAML_MAX_BYTES
+from drafter.files.decoding import decode_bytes, read_document
+from drafter.files.yamlio import MAX_BYTES as YAML_MAX_BYTES
+from drafter.mining.miner import mine_documents
+from drafter.text.normalize import normalize_text
 
 REPO = Path(__file__).resolve().parent.parent
 MB = 1_000_000  # figures are in MB = 10^6 bytes
 RANDOM_SEED = 20240521
-SPEECH_MIN_PARTS = 2  # as in drafter.mining: a speech is a document with at least two parts
+SPEECH_MIN_PARTS = 2  # as in drafter.mining.miner: a speech is a document with at least two parts
 
 # Corpus variation, as shares of the synthetic files.
 TWO_SEEDS_SHARE = 0.3

@@ -1,6 +1,6 @@
 """Benchmark: what reading hostile input costs, against the input's size.
 
-Every read of a user's file goes through ``drafter.decoding.read_file_bytes``: the size is checked
+Every read of a user's file goes through ``drafter.files.decoding.read_file_bytes``: the size is checked
 before reading and the read stops one byte past the caller's limit. This script shows that the
 cost is linear in the input below the limit and flat past it, however big the input claims to be.
 
@@ -46,10 +46,10 @@ LINE = "同志们：要把学习宣传党的创新理论作为首要政治任务
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from drafter.decoding import read_document
-from drafter.draft import read_avoid
+from drafter.files.decoding import read_document
+from drafter.drafting.model import read_avoid
 from drafter.errors import DrafterError
-from drafter.yamlio import MAX_BYTES, read_yaml_text
+from drafter.files.yamlio import MAX_BYTES, read_yaml_text
 from drafter.errors import InputError
 kind, name = sys.argv[1], sys.argv[2]
 calls = {

@@ -41,18 +41,18 @@ _CHILD = r"""
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
 mode, path, traced = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "1"
-import drafter.parse as P
-from drafter.decoding import read_document
-from drafter.noise import clean_lines
-from drafter.normalize import normalize_text
-from drafter.segment import split_documents
-from drafter.structure import build_document
+import drafter.corpus.parse as P
+from drafter.files.decoding import read_document
+from drafter.corpus.noise import clean_lines
+from drafter.text.normalize import normalize_text
+from drafter.corpus.segment import split_documents
+from drafter.corpus.structure import build_document
 if traced:
     tracemalloc.start()
 start = time.perf_counter()
 step = 0.0
 if mode == "mine":
-    from drafter.mining import mine
+    from drafter.mining.miner import mine
     mine(path.parent, Path(sys.argv[4]))
 else:
     chunks = split_documents(clean_lines(normalize_text(read_document(path))))

@@ -15,7 +15,7 @@ bundled phrase bank is used):
 * ``python -c "import typer, rich, jinja2, yaml"``: the bare import, the baseline of each venv;
 * a do-nothing Typer app with ``drafter draft``'s options (and ``--root``/``--version``), which
   imports the same four packages: what the framework costs on top of its imports;
-* the same app with drafter's converters (``drafter.cliconvert.speed_up``);
+* the same app with drafter's converters (``drafter.cli.convert.speed_up``);
 * ``drafter draft --theme 激励干部担当作为 --seed 1`` (aim: at most 1.5x the bare import);
 * the same with ``DRAFTER_PLAIN_OPTIONS=1``: typer converts every option itself;
 * ``drafter --version``.
@@ -233,7 +233,7 @@ def measure(venvs: list[Venv], work: Path, runs: int) -> Times:
     app, app_plain = work / "app.py", work / "app_plain.py"
     app.write_text(_APP.replace("STAND_INS", "pass"), encoding="utf-8")
     app_plain.write_text(
-        _APP.replace("STAND_INS", "from drafter.cliconvert import speed_up\nspeed_up(command)"),
+        _APP.replace("STAND_INS", "from drafter.cli.convert import speed_up\nspeed_up(command)"),
         encoding="utf-8",
     )
     cwd = work / "cwd"

@@ -17,51 +17,51 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Bank": "bank",
-    "Entry": "bank",
-    "Source": "bank",
-    "load_bank": "bank",
-    "Change": "bankops",
-    "NewEntries": "bankops",
-    "add_entries": "bankops",
-    "remove_entries": "bankops",
-    "set_disabled": "bankops",
-    "search_entries": "bankquery",
-    "validate_bank": "bankcheck",
-    "find_duplicates": "dedupe",
-    "merge_duplicates": "dedupe",
-    "import_entries": "bankshare",
+    "Bank": "bank.store",
+    "Entry": "bank.store",
+    "Source": "bank.store",
+    "load_bank": "bank.store",
+    "Change": "bank.ops",
+    "NewEntries": "bank.ops",
+    "add_entries": "bank.ops",
+    "remove_entries": "bank.ops",
+    "set_disabled": "bank.ops",
+    "search_entries": "bank.query",
+    "validate_bank": "bank.check",
+    "find_duplicates": "bank.dedupe",
+    "merge_duplicates": "bank.dedupe",
+    "import_entries": "bank.share",
     "BankError": "errors",
     "DrafterError": "errors",
     "InputError": "errors",
     "UsageError": "errors",
     "DraftError": "errors",
     "TemplateError": "errors",
-    "MineReport": "mining",
-    "mine": "mining",
-    "mine_documents": "mining",
-    "Document": "models",
-    "ParseResult": "models",
-    "Part": "models",
-    "Point": "models",
-    "parse_file": "parse",
-    "parse_paths": "parse",
-    "parse_text": "parse",
-    "BankIndex": "index",
-    "load_index": "index",
-    "Draft": "draft",
-    "DraftPart": "draft",
-    "DraftPoint": "draft",
-    "DraftRequest": "draft",
-    "compose": "compose",
-    "draft_outline": "compose",
-    "render": "render",
-    "Brief": "briefs",
-    "read_briefs": "briefs",
-    "BatchOptions": "batch",
-    "BatchReport": "batch",
-    "check_batch": "batch",
-    "run_batch": "batch",
+    "MineReport": "mining.miner",
+    "mine": "mining.miner",
+    "mine_documents": "mining.miner",
+    "Document": "corpus.models",
+    "ParseResult": "corpus.models",
+    "Part": "corpus.models",
+    "Point": "corpus.models",
+    "parse_file": "corpus.parse",
+    "parse_paths": "corpus.parse",
+    "parse_text": "corpus.parse",
+    "BankIndex": "drafting.index",
+    "load_index": "drafting.index",
+    "Draft": "drafting.model",
+    "DraftPart": "drafting.model",
+    "DraftPoint": "drafting.model",
+    "DraftRequest": "drafting.model",
+    "compose": "drafting.composer",
+    "draft_outline": "drafting.composer",
+    "render": "output.templates",
+    "Brief": "workflow.briefs",
+    "read_briefs": "workflow.briefs",
+    "BatchOptions": "workflow.batch",
+    "BatchReport": "workflow.batch",
+    "check_batch": "workflow.batch",
+    "run_batch": "workflow.batch",
 }
 
 __all__ = [
@@ -114,22 +114,29 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .bank import Bank, Entry, Source, load_bank
-    from .bankcheck import validate_bank
-    from .bankops import Change, NewEntries, add_entries, remove_entries, set_disabled
-    from .bankquery import search_entries
-    from .bankshare import import_entries
-    from .batch import BatchOptions, BatchReport, check_batch, run_batch
-    from .briefs import Brief, read_briefs
-    from .compose import compose, draft_outline
-    from .dedupe import find_duplicates, merge_duplicates
-    from .draft import Draft, DraftPart, DraftPoint, DraftRequest
-    from .errors import BankError, DrafterError, DraftError, InputError, TemplateError, UsageError
-    from .index import BankIndex, load_index
-    from .mining import MineReport, mine, mine_documents
-    from .models import Document, ParseResult, Part, Point
-    from .parse import parse_file, parse_paths, parse_text
-    from .render import render
+    from drafter.bank.check import validate_bank
+    from drafter.bank.dedupe import find_duplicates, merge_duplicates
+    from drafter.bank.ops import Change, NewEntries, add_entries, remove_entries, set_disabled
+    from drafter.bank.query import search_entries
+    from drafter.bank.share import import_entries
+    from drafter.bank.store import Bank, Entry, Source, load_bank
+    from drafter.corpus.models import Document, ParseResult, Part, Point
+    from drafter.corpus.parse import parse_file, parse_paths, parse_text
+    from drafter.drafting.composer import compose, draft_outline
+    from drafter.drafting.index import BankIndex, load_index
+    from drafter.drafting.model import Draft, DraftPart, DraftPoint, DraftRequest
+    from drafter.errors import (
+        BankError,
+        DrafterError,
+        DraftError,
+        InputError,
+        TemplateError,
+        UsageError,
+    )
+    from drafter.mining.miner import MineReport, mine, mine_documents
+    from drafter.output.templates import render
+    from drafter.workflow.batch import BatchOptions, BatchReport, check_batch, run_batch
+    from drafter.workflow.briefs import Brief, read_briefs
 
 
 def __getattr__(name: str) -> Any:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from drafter.bank import KINDS, Bank, Entry, entry_id, load_bank
-from drafter.lexicon import LEXICON_FILE, load_lexicon
-from drafter.normalize import fold, to_simplified
+from drafter.bank.lexicon import LEXICON_FILE, load_lexicon
+from drafter.bank.store import KINDS, Bank, Entry, entry_id, load_bank
+from drafter.text.normalize import fold, to_simplified
 
 from .conftest import ROOT, all_strings
 

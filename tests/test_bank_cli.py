@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from drafter.bank import load_bank
-from drafter.bankcheck import validate_bank
-from drafter.bankquery import EntryFilter, entry_usage, list_entries, search_entries
-from drafter.cli import app
+from drafter.bank.check import validate_bank
+from drafter.bank.query import EntryFilter, entry_usage, list_entries, search_entries
+from drafter.bank.store import load_bank
+from drafter.cli.app import app
 from drafter.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]

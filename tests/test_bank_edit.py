@@ -33,10 +33,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from drafter.bank import entry_id, load_bank
-from drafter.bankcheck import validate_bank
-from drafter.bankedit import FileEdit, bank_lock
-from drafter.bankfile import (
+from drafter.bank.check import validate_bank
+from drafter.bank.entrytext import begin_edit, finish_edit
+from drafter.bank.fileedit import FileEdit, bank_lock
+from drafter.bank.linemap import (
     Catalog,
     build_catalog,
     digest_of,
@@ -44,10 +44,10 @@ from drafter.bankfile import (
     read_cached,
     split_lines,
 )
-from drafter.bankops import NewEntries, add_entries, remove_entries, set_disabled
-from drafter.bankschema import KINDS
-from drafter.cli import app
-from drafter.entryedit import begin_edit, finish_edit
+from drafter.bank.ops import NewEntries, add_entries, remove_entries, set_disabled
+from drafter.bank.schema import KINDS
+from drafter.bank.store import entry_id, load_bank
+from drafter.cli.app import app
 from drafter.errors import UsageError
 
 from .conftest import copy_bank, snapshot

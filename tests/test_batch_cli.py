@@ -22,9 +22,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from drafter.batch import default_seed
-from drafter.cli import app
-from drafter.examples import EXAMPLE_BRIEFS
+from drafter.cli.app import app
+from drafter.workflow.batch import default_seed
+from drafter.workflow.examples import EXAMPLE_BRIEFS
 
 # Wide tables, and no colours whatever the outer environment says.
 ENV: dict[str, str | None] = {

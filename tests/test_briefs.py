@@ -1,5 +1,5 @@
 """Brief files: their shapes, every problem with file:line:column and brief id, values, encodings
-and the YAML safety limits (``drafter.briefs`` on top of ``drafter.yamlio``)."""
+and the YAML safety limits (``drafter.workflow.briefs`` on top of ``drafter.files.yamlio``)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ from typing import Any
 
 import pytest
 
-from drafter import yamlio
-from drafter.briefs import FIELDS, Brief, BriefProblem, BriefSet, read_briefs, suggest
-from drafter.draft import Avoid
+from drafter.drafting.model import Avoid
 from drafter.errors import InputError
-from drafter.normalize import fold_normalized
-from drafter.yamlio import (
+from drafter.files import yamlio
+from drafter.files.yamlio import (
     MAX_BYTES,
     MAX_DEPTH,
     TOO_DEEP,
@@ -32,6 +30,8 @@ from drafter.yamlio import (
     nesting_bound,
     read_yaml_text,
 )
+from drafter.text.normalize import fold_normalized
+from drafter.workflow.briefs import FIELDS, Brief, BriefProblem, BriefSet, read_briefs, suggest
 
 Where = tuple[int | None, int | None, str | None, str]
 
@@ -826,7 +826,7 @@ _CRASH_PROBE = """
 import sys
 from pathlib import Path
 from drafter.errors import DrafterError, InputError
-from drafter.yamlio import load_positioned
+from drafter.files.yamlio import load_positioned
 try:
     load_positioned(Path(sys.argv[1]), InputError)
 except DrafterError as exc:

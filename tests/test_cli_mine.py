@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from drafter.bank import KINDS, read_kind
-from drafter.cli import app
-from drafter.lexicon import LEXICON_FILE
-from drafter.themes import THEMES_FILE
+from drafter.bank.lexicon import LEXICON_FILE
+from drafter.bank.store import KINDS, read_kind
+from drafter.bank.themes import THEMES_FILE
+from drafter.cli.app import app
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from drafter.cli import app
+from drafter.cli.app import app
 
 SEED = "000_16ff8d5d1e840d54.txt"
 SEED_TITLE = "激励干部担当作为座谈发言"

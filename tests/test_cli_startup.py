@@ -22,8 +22,8 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
-from drafter import cliconvert
-from drafter.cli import app
+from drafter.cli import convert as cliconvert
+from drafter.cli.app import app
 
 DRAFT = ["draft", "--theme", "激励干部担当作为", "--seed", "1"]
 HEAVY = ("pydantic", "typer._adapters")
@@ -35,7 +35,7 @@ import json, sys
 import typer
 before = set(sys.modules)
 sys.argv = ["drafter", *json.loads(sys.argv[1])]
-from drafter.cli import main
+from drafter.cli.app import main
 try:
     main()
 except SystemExit as exc:

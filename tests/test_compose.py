@@ -13,7 +13,7 @@ import opencc
 import pytest
 import yaml
 
-from drafter.compose import (
+from drafter.drafting.composer import (
     Composer,
     compose,
     draft_outline,
@@ -22,12 +22,12 @@ from drafter.compose import (
     resolve_theme,
     used_material,
 )
-from drafter.draft import OCCASIONS, Avoid, DraftRequest, read_avoid
+from drafter.drafting.index import BankIndex, load_index
+from drafter.drafting.model import OCCASIONS, Avoid, DraftRequest, read_avoid
 from drafter.errors import InputError, UsageError
-from drafter.index import BankIndex, load_index
-from drafter.normalize import fold_normalized, polish
-from drafter.patterns import skeleton
-from drafter.render import chinese_number
+from drafter.text.normalize import fold_normalized, polish
+from drafter.text.numbering import int_to_chinese
+from drafter.text.skeletons import skeleton
 
 from .conftest import ROOT
 
@@ -284,12 +284,17 @@ def test_polish_widens_brackets_between_chinese_characters() -> None:
         (20, "二十"),
         (23, "二十三"),
         (99, "九十九"),
+        (100, "一百"),
+        (115, "一百一十五"),
+        (120, "一百二十"),
+        (1005, "一千零五"),
+        (9999, "九千九百九十九"),
         (0, "0"),
-        (100, "100"),
+        (10_000, "10000"),
     ],
 )
-def test_chinese_number(value: int, text: str) -> None:
-    assert chinese_number(value) == text
+def test_int_to_chinese(value: int, text: str) -> None:
+    assert int_to_chinese(value) == text
 
 
 def test_lead_sentence() -> None:
@@ -311,7 +316,7 @@ def test_fit_body_keeps_short_text_and_trims_long_text_to_the_theme() -> None:
     assert fit_body(short, ("担当",)) == short
     first = "总起一句。"
     filler = [
-        f"这是第{chinese_number(i)}句与主题无关的展开文字，用来把段落撑得足够长。"
+        f"这是第{int_to_chinese(i)}句与主题无关的展开文字，用来把段落撑得足够长。"
         for i in (1, 2, 3, 4, 5, 6, 7, 8)
     ]
     on_theme = ["干部要敢于担当、善于担当。", "组织要为担当者担当。"]

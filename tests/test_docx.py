@@ -31,15 +31,16 @@ from docx.text.run import Run
 from typer.testing import CliRunner, Result
 
 from drafter import DraftRequest, draft_outline
-from drafter.batch import default_seed
-from drafter.cli import app
-from drafter.compose import compose
-from drafter.docxout import render_docx
-from drafter.draft import Draft
+from drafter.cli.app import app
+from drafter.drafting.composer import compose
+from drafter.drafting.index import load_index
+from drafter.drafting.model import Draft
 from drafter.errors import UsageError
-from drafter.index import load_index
-from drafter.render import chinese_number, render_file
-from drafter.styleprofile import Font, StyleProfile, load_style
+from drafter.output.style import Font, StyleProfile, load_style
+from drafter.output.templates import render_file
+from drafter.output.word import render_docx
+from drafter.text.numbering import int_to_chinese
+from drafter.workflow.batch import default_seed
 
 from .conftest import DATA, ROOT
 
@@ -268,11 +269,11 @@ def check_layout(doc: DocumentObject, profile: StyleProfile, draft: Draft) -> No
     # Numbering: 一、二、… for the parts, （一）（二）… again in each part, in order.
     starts = [i for i, p in enumerate(body) if HEADING1.match(p.text)]
     numbers = [HEADING1.match(body[i].text).group(1) for i in starts]  # type: ignore[union-attr]
-    assert numbers == [chinese_number(n) for n in range(1, len(draft.parts) + 1)]
+    assert numbers == [int_to_chinese(n) for n in range(1, len(draft.parts) + 1)]
     for start, part in zip(starts, draft.parts, strict=True):
-        assert body[start].text == f"{chinese_number(part.number)}、{part.heading}"
+        assert body[start].text == f"{int_to_chinese(part.number)}、{part.heading}"
         points = [HEADING2.match(p.text).group(1) for p in points_after(body, start)]  # type: ignore[union-attr]
-        assert points == [chinese_number(n) for n in range(1, len(part.points) + 1)]
+        assert points == [int_to_chinese(n) for n in range(1, len(part.points) + 1)]
     check_page_numbers(doc, profile)
 
 
@@ -719,7 +720,7 @@ def test_draft_writes_a_docx_by_its_suffix(cwd: Path) -> None:
     doc = open_docx(data)
     assert doc.paragraphs[0].text == expected.title
     assert [p.text for p in doc.paragraphs if HEADING1.match(p.text)] == [
-        f"{chinese_number(p.number)}、{p.heading}" for p in expected.parts
+        f"{int_to_chinese(p.number)}、{p.heading}" for p in expected.parts
     ]
     # An existing file is kept without --force, as for every format.
     again = run("draft", "-t", THEME, "-s", "2", "-o", "x.docx")

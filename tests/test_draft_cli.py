@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from drafter.cli import app
+from drafter.cli.app import app
 
 from .conftest import ROOT
 

@@ -29,22 +29,22 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from drafter.bank import bank_files, load_bank
-from drafter.bankcheck import validate_bank
-from drafter.bankinit import init_bank
-from drafter.bankschema import KINDS
-from drafter.bankshare import CSV_COLUMNS, import_entries
-from drafter.briefs import FIELDS, read_briefs
-from drafter.cli import app
-from drafter.compose import draft_outline
-from drafter.docxout import render_docx
-from drafter.draft import Draft, DraftRequest
+from drafter.bank.check import validate_bank
+from drafter.bank.create import init_bank
+from drafter.bank.schema import KINDS
+from drafter.bank.share import CSV_COLUMNS, import_entries
+from drafter.bank.store import bank_files, load_bank
+from drafter.cli.app import app
+from drafter.corpus.models import Document
+from drafter.corpus.parse import parse_file, parse_text
+from drafter.drafting.composer import draft_outline
+from drafter.drafting.model import Draft, DraftRequest
 from drafter.errors import DrafterError
-from drafter.models import Document
-from drafter.outpaths import check_stem, safe_name, target
-from drafter.parse import parse_file, parse_text
-from drafter.styleprofile import CN_SIZES, load_style
-from drafter.yamlio import write_atomic
+from drafter.files.yamlio import write_atomic
+from drafter.output.style import CN_SIZES, load_style
+from drafter.output.word import render_docx
+from drafter.workflow.briefs import FIELDS, read_briefs
+from drafter.workflow.outpaths import check_stem, safe_name, target
 
 from .conftest import ROOT
 

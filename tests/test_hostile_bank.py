@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from drafter.bank import Entry, Source, load_bank
-from drafter.bankshare import export_text
-from drafter.cli import app
+from drafter.bank.share import export_text
+from drafter.bank.store import Entry, Source, load_bank
+from drafter.cli.app import app
 
 from .conftest import ROOT, copy_bank, snapshot
 
@@ -279,9 +279,9 @@ def test_import_csv_malformed_names_the_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What csv itself cannot read (here a cell over a lowered limit) is an error at its line."""
-    import drafter.bankshare
+    import drafter.bank.share
 
-    monkeypatch.setattr(drafter.bankshare, "CSV_FIELD_LIMIT", 1000)
+    monkeypatch.setattr(drafter.bank.share, "CSV_FIELD_LIMIT", 1000)
     bank = copy_bank(tmp_path)
     before = snapshot(bank)
     path = import_file(tmp_path, "big.csv", "kind,text\nphrase,真抓实干\nphrase," + "好" * 2000)

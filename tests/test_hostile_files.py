@@ -23,10 +23,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from drafter.cli import app
+from drafter.cli.app import app
 from drafter.errors import DrafterError, UsageError
-from drafter.outpaths import check_stem, safe_name
-from drafter.yamlio import write_atomic
+from drafter.files.yamlio import write_atomic
+from drafter.workflow.outpaths import check_stem, safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "phrasebank"
@@ -172,7 +172,7 @@ def test_a_symlinked_bank_file_gets_the_entry_and_a_real_backup(tmp_path: Path) 
 
 @POSIX_ONLY
 def test_a_bank_file_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
-    from drafter.bank import write_bank_file
+    from drafter.bank.store import write_bank_file
 
     fifo = tmp_path / "quotations.yaml"
     os.mkfifo(fifo)
@@ -259,7 +259,7 @@ def test_batch_file_names_lose_the_invisible_characters(
 
 def _hog(folder: str, rounds: int) -> None:
     """Take the lock ``rounds`` times back to back, as a writer of many entries does."""
-    from drafter.locking import folder_lock
+    from drafter.files.locking import folder_lock
 
     path = Path(folder)
     for i in range(rounds):
@@ -274,7 +274,7 @@ def _hog(folder: str, rounds: int) -> None:
 
 
 def _waiter(folder: str) -> None:
-    from drafter.locking import folder_lock
+    from drafter.files.locking import folder_lock
 
     path = Path(folder)
     (path / "waiting").touch()
@@ -305,7 +305,7 @@ def test_a_waiting_writer_goes_before_one_that_comes_back_for_more(tmp_path: Pat
 
 @POSIX_ONLY
 def test_a_ticket_left_by_a_killed_writer_does_not_block_the_queue(tmp_path: Path) -> None:
-    from drafter.locking import folder_lock
+    from drafter.files.locking import folder_lock
 
     stale = tmp_path / f".lock.q.{1:020d}-{99999:010d}"  # older than any real ticket, unlocked
     stale.touch()

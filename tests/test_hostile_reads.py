@@ -25,14 +25,14 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from drafter.cli import app
-from drafter.decoding import read_document, read_file_bytes
-from drafter.docxout import render_docx
-from drafter.draft import Draft, DraftRequest, read_avoid
+from drafter.cli.app import app
+from drafter.corpus.parse import parse_file
+from drafter.drafting.model import Draft, DraftRequest, read_avoid
 from drafter.errors import InputError, UsageError
-from drafter.normalize import to_simplified
-from drafter.parse import parse_file
-from drafter.styleprofile import load_style
+from drafter.files.decoding import read_document, read_file_bytes
+from drafter.output.style import load_style
+from drafter.output.word import render_docx
+from drafter.text.normalize import to_simplified
 
 from .conftest import ROOT
 

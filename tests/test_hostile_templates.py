@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from drafter.cli import app
-from drafter.usertext import clean_text
+from drafter.cli.app import app
+from drafter.text.usertext import clean_text
 
 from .conftest import ROOT
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from drafter.corpus.models import Document
+from drafter.corpus.parse import parse_file, parse_paths, parse_text
 from drafter.errors import InputError
-from drafter.models import Document
-from drafter.normalize import fold
-from drafter.parse import parse_file, parse_paths, parse_text
+from drafter.text.normalize import fold
 
 # Bytes that are invalid in UTF-8, GB18030 and Big5 alike: 0x80 and 0xFF are lead bytes of none.
 UNDECODABLE = b"report 2024: " + b"\x80\xff" * 40 + b"\nend\n"

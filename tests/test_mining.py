@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter.bank import KINDS, Entry, Source, entry_id, read_kind, render_kind
+from drafter.bank.lexicon import LEXICON_FILE, OTHER, load_lexicon
+from drafter.bank.store import KINDS, Entry, Source, entry_id, read_kind, render_kind
+from drafter.bank.themes import THEMES_FILE
 from drafter.errors import BankError
-from drafter.lexicon import LEXICON_FILE, OTHER, load_lexicon
-from drafter.mining import MineReport, merge, mine
-from drafter.patterns import Skeleton, Slot, fill, skeleton
-from drafter.quotations import find_quotations
-from drafter.setphrases import four_char_runs, series
-from drafter.themes import THEMES_FILE
+from drafter.mining.miner import MineReport, merge, mine
+from drafter.mining.quotations import find_quotations
+from drafter.mining.setphrases import four_char_runs, series
+from drafter.text.skeletons import Skeleton, Slot, fill, skeleton
 
 from .conftest import ROOT, all_strings
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from drafter.models import Document
-from drafter.normalize import fold
-from drafter.parse import parse_text
+from drafter.corpus.models import Document
+from drafter.corpus.parse import parse_text
+from drafter.text.normalize import fold
 
 SPEECH_TITLE = "在全县防汛抗旱工作会议上的讲话"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.normalize import fold, normalize_text, strip_pinyin, to_simplified
+from drafter.text.normalize import fold, normalize_text, strip_pinyin, to_simplified
 
 
 def test_simplified_text_keeps_its_zhu() -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from drafter.models import Document
-from drafter.normalize import fold
-from drafter.numbering import find_marker
-from drafter.parse import parse_text
+from drafter.corpus.models import Document
+from drafter.corpus.parse import parse_text
+from drafter.text.normalize import fold
+from drafter.text.numbering import find_marker
 
 Outline = list[tuple[str, list[str]]]
 

@@ -1,5 +1,5 @@
-"""Output paths that cannot leave the output folder (``drafter.outpaths``), and the manifest and
-journal that record what a batch wrote there (``drafter.manifest``)."""
+"""Output paths that cannot leave the output folder (``drafter.workflow.outpaths``), and the manifest and
+journal that record what a batch wrote there (``drafter.workflow.manifest``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from drafter.errors import UsageError
-from drafter.manifest import (
+from drafter.workflow.manifest import (
     FORMAT_VERSION,
     JOURNAL,
     MANIFEST,
@@ -21,7 +21,7 @@ from drafter.manifest import (
     sha256,
     write_manifest,
 )
-from drafter.outpaths import MAX_NAME_BYTES, check_stem, safe_name, target
+from drafter.workflow.outpaths import MAX_NAME_BYTES, check_stem, safe_name, target
 
 # --- safe_name --------------------------------------------------------------------------------
 

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
-from drafter import noise, parallel
-from drafter.noise import Para, _dedupe, clean_lines
-from drafter.normalize import fold_normalized
-from drafter.parallel import Shape, parallel_group, similarity
-from drafter.parse import parse_text
-from drafter.sentences import split_sentences
+from drafter.corpus import noise
+from drafter.corpus.noise import Para, _dedupe, clean_lines
+from drafter.corpus.parse import parse_text
+from drafter.text import parallel
+from drafter.text.normalize import fold_normalized
+from drafter.text.parallel import Shape, parallel_group, similarity
+from drafter.text.sentences import split_sentences
 
 _DIGITS = "零一二三四五六七八九"
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from drafter.models import Document
-from drafter.normalize import fold
-from drafter.parse import parse_file
+from drafter.corpus.models import Document
+from drafter.corpus.parse import parse_file
+from drafter.text.normalize import fold
 
 from .conftest import DATA
 

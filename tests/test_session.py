@@ -19,14 +19,14 @@ from typing import Any, cast
 import pytest
 from typer.testing import CliRunner, Result
 
-from drafter.cli import app
-from drafter.compose import compose
-from drafter.draft import Draft, DraftPart, DraftRequest, avoid_from_dict
+from drafter.cli.app import app
+from drafter.cli.prompts import RichAsker
+from drafter.drafting.composer import compose
+from drafter.drafting.index import BankIndex, load_index
+from drafter.drafting.model import Draft, DraftPart, DraftRequest, avoid_from_dict
 from drafter.errors import UsageError
-from drafter.index import BankIndex, load_index
-from drafter.prompts import RichAsker
-from drafter.render import render
-from drafter.session import Saved, default_name, run_session
+from drafter.output.templates import render
+from drafter.workflow.session import Saved, default_name, run_session
 
 from .conftest import ROOT
 

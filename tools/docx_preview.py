@@ -32,7 +32,7 @@ def _tool(name: str, package: str) -> str:
 def draft_docx(theme: str, seed: int, parts: int, style: Path | None, out: Path) -> Path:
     """Draft a theme with the bundled bank and write it as .docx into ``out``."""
     from drafter import DraftRequest, draft_outline
-    from drafter.render import render_file
+    from drafter.output.templates import render_file
     from drafter.workspace import bundled
 
     request = DraftRequest(

@@ -1,0 +1,1 @@
+"""Real documents in, structure out: noise removal, segmentation and the outline each speech has."""

@@ -1,0 +1,256 @@
+"""Recovering a speech's structure from its body paragraphs: parts, their leads and sub-points.
+
+Parts are found, in order of preference, by a numbering sequence at paragraph starts (一、 / 一要 /
+（一） / 第一， / 首先 …), by parallel headings standing on lines of their own, or by parallel first
+sentences of paragraphs. Sub-points are found the same way one level down, and also inline, as
+parallel short sentences inside a paragraph. A text with none of these has no parts.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from drafter.corpus.models import Document, Part, Point
+from drafter.corpus.segment import Chunk, is_title_like
+from drafter.text.numbering import Marker, counts_one_to_n, find_marker, rank
+from drafter.text.parallel import parallel_group
+from drafter.text.sentences import clauses, split_sentences, strip_end, visible_len
+
+_CLOSING_CUE = re.compile(
+    r"^(?:总之|总而言之|综上所述|综上|同志们|各位领导|各位同志|以上是我|以上发言|以上汇报|以上就是|让我们|谢谢大家|谢谢"
+    r"|我们坚信|我们相信|面向未来|展望未来|站在新的历史起点|新征程上，我们|征程万里"
+    r"|各位老师|各位代表|各位委员|各位嘉宾|希望大家|下一步，我们|下一步，我|今后，我们)"
+)
+_HEADING_MAX = 60
+_LEAD_MAX = 30
+_INLINE_MAX = 20
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A paragraph that begins a part or point: where, its heading, and the text after it."""
+
+    index: int
+    heading: str
+    rest: str | None
+    numbering: str
+
+
+def split_heading(text: str) -> tuple[str, str | None]:
+    """Split a marked paragraph into its heading and the text that follows it.
+
+    A short paragraph is a heading on a line of its own; otherwise the heading is its first
+    sentence (cut at its first clause if that sentence is too long to be a heading).
+    """
+    text = text.strip()
+    sentences = split_sentences(text)
+    if len(sentences) <= 1 and visible_len(text) <= _HEADING_MAX:
+        return strip_end(text), None
+    first = sentences[0]
+    rest = text[len(first) :].strip() or None
+    if visible_len(first) > _HEADING_MAX:
+        cut = re.search(r"[，,；;：:]", first)
+        if cut:
+            return strip_end(first[: cut.start()]), text[cut.end() :].strip() or None
+    return strip_end(first), rest
+
+
+def _outline_run(hits: list[tuple[int, Marker]]) -> list[tuple[int, Marker]]:
+    """The markers of the highest-level family that runs 1, 2, 3 … once, or []."""
+    found: dict[str, list[tuple[int, Marker]]] = {}
+    for at, marker in hits:
+        found.setdefault(marker.family, []).append((at, marker))
+    for family in sorted(found, key=rank):
+        if counts_one_to_n([m.value for _, m in found[family]]):
+            return found[family]
+    return []
+
+
+def _numbered_cuts(paras: list[str]) -> list[_Cut]:
+    """Cuts at the highest-level marker family that runs 1, 2, 3 … once through ``paras``."""
+    marked = [(i, m) for i, p in enumerate(paras) if (m := find_marker(p)) is not None]
+    cuts = []
+    for i, marker in _outline_run(marked):
+        heading, rest = split_heading(paras[i][marker.end :])
+        cuts.append(_Cut(i, heading, rest, marker.family))
+    return cuts
+
+
+def _own_line_cuts(paras: list[str], start: int = 0) -> list[_Cut]:
+    """Parallel short lines standing on their own, each followed by text."""
+    idx = [
+        i
+        for i in range(start, len(paras) - 1)
+        if is_title_like(paras[i]) and not is_title_like(paras[i + 1])
+    ]
+    group = parallel_group([paras[i] for i in idx])
+    return [_Cut(idx[g], strip_end(paras[idx[g]]), None, "none") for g in group]
+
+
+def _first_sentence_cuts(
+    paras: list[str], start: int, *, max_len: int, min_size: int, strict: bool
+) -> list[_Cut]:
+    """Paragraphs whose short first sentences are parallel: headings or leads."""
+    idx: list[int] = []
+    firsts: list[str] = []
+    for i in range(start, len(paras)):
+        sentences = split_sentences(paras[i])
+        if len(sentences) < 2:
+            continue
+        first = sentences[0]
+        if not first.endswith(("。", "！", "？", "：")) or visible_len(first) > max_len:
+            continue
+        if len(clauses(first)) > 3:
+            continue
+        idx.append(i)
+        firsts.append(first)
+    group = parallel_group(
+        firsts, min_size=min_size, threshold=3 if strict else 2, shared_word=strict
+    )
+    cuts = []
+    for g in group:
+        i = idx[g]
+        cuts.append(
+            _Cut(i, strip_end(firsts[g]), paras[i][len(firsts[g]) :].strip() or None, "none")
+        )
+    return cuts
+
+
+def _marked_cuts(paras: list[str]) -> list[_Cut]:
+    """Numbered cuts, or own-line headings when every numbered cut sits under one of them.
+
+    A 一是 … run inside a single part must not outrank the headings that frame the parts.
+    """
+    numbered = _numbered_cuts(paras)
+    own = _own_line_cuts(paras)
+    if numbered and own:
+        starts = [cut.index for cut in own]  # ascending: the section a numbered cut is in
+        sections = {bisect_left(starts, c.index) for c in numbered}
+        if len(sections) == 1 and sections != {0}:
+            return own
+    return numbered or own
+
+
+def _find_part_cuts(paras: list[str]) -> list[_Cut]:
+    return _marked_cuts(paras) or _first_sentence_cuts(
+        paras, 0, max_len=40, min_size=3, strict=True
+    )
+
+
+def _join(texts: list[str]) -> str | None:
+    joined = "\n".join(t for t in texts if t)
+    return joined or None
+
+
+def _points_from_cuts(paras: list[str], cuts: list[_Cut]) -> tuple[str | None, tuple[Point, ...]]:
+    lead = _join(paras[: cuts[0].index])
+    points = []
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1].index if k + 1 < len(cuts) else len(paras)
+        body = _join([cut.rest or "", *paras[cut.index + 1 : end]]) or ""
+        points.append(Point(cut.heading, body))
+    return lead, tuple(points)
+
+
+def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | None:
+    """Sub-points as parallel short sentences inside the part's text, each followed by its body."""
+    sentences: list[tuple[int, str]] = [
+        (k, s) for k, p in enumerate(paras) for s in split_sentences(p)
+    ]
+    idx: list[int] = []
+    cands: list[str] = []
+    marked: list[tuple[int, Marker]] = []
+    for n, (k, sentence) in enumerate(sentences):
+        marker = find_marker(sentence)
+        if marker is not None and rank(marker.family) >= rank("（一）"):
+            marked.append((n, marker))
+        last_of_para = n + 1 == len(sentences) or sentences[n + 1][0] != k
+        if last_of_para or not sentence.endswith("。"):
+            continue
+        if 4 <= visible_len(sentence) <= _INLINE_MAX and len(clauses(sentence)) == 1:
+            idx.append(n)
+            cands.append(sentence)
+    leads: list[tuple[int, str]] = []
+    for n, marker in _outline_run(marked):
+        text = sentences[n][1][marker.end :]
+        lead = strip_end(text) if visible_len(text) <= _LEAD_MAX else clauses(text)[0]
+        leads.append((n, lead))
+    if not leads:
+        group = parallel_group(cands)
+        leads = [(idx[g], strip_end(cands[g])) for g in group]
+    if len(leads) < 2:
+        return None
+    starts = [n for n, _ in leads]
+
+    def text_between(a: int, b: int) -> str | None:
+        chunk: list[str] = []
+        for n in range(a, b):
+            k, sentence = sentences[n]
+            if chunk and sentences[n - 1][0] != k:
+                chunk.append("\n")
+            chunk.append(sentence)
+        return "".join(chunk).strip() or None
+
+    lead_text = text_between(0, starts[0])
+    points = []
+    for j, (n, lead) in enumerate(leads):
+        end = starts[j + 1] if j + 1 < len(starts) else len(sentences)
+        body = text_between(n + 1, end) or ""
+        marker = find_marker(sentences[n][1])
+        if marker is not None:
+            # "一是加强学习，做到……。": the lead is the first clause; the rest of it is body.
+            rest = sentences[n][1][marker.end :]
+            tail = rest[len(lead) :].lstrip("，,；;：:。 ") if rest.startswith(lead) else ""
+            body = f"{tail}{body}" if tail else body
+        points.append(Point(lead, body))
+    return lead_text, tuple(points)
+
+
+def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
+    """One part from its heading and the paragraphs under it (the first may be the heading's rest)."""
+    cuts = _marked_cuts(paras)
+    if cuts:
+        lead, points = _points_from_cuts(paras, cuts)
+        return Part(heading, numbering, lead, points)
+    firsts = _first_sentence_cuts(paras, 0, max_len=_LEAD_MAX, min_size=2, strict=False)
+    inline = _inline_points(paras)
+    if firsts and inline is not None:
+        # Leads may stand both at paragraph starts and inside paragraphs: take the reading
+        # that finds them all.
+        found = {p.lead for p in inline[1]}
+        if len(inline[1]) <= len(firsts) or not {c.heading for c in firsts} <= found:
+            inline = None
+    if inline is not None:
+        return Part(heading, numbering, inline[0], inline[1])
+    if firsts:
+        lead, points = _points_from_cuts(paras, firsts)
+        return Part(heading, numbering, lead, points)
+    return Part(heading, numbering, paras[0] if paras else None, (), _join(paras[1:]))
+
+
+def _split_closing(paras: list[str]) -> tuple[list[str], str | None]:
+    for i in range(1, len(paras)):
+        if _CLOSING_CUE.match(paras[i]):
+            return paras[:i], _join(paras[i:])
+    return paras, None
+
+
+def build_document(chunk: Chunk, source: str) -> Document:
+    """The structure of one document: title, opening, parts and closing."""
+    paras = chunk.body
+    cuts = _find_part_cuts(paras)
+    if len(cuts) < 2:
+        return Document(source, chunk.title, _join(paras[:1]), (), None, chunk.subtitle, len(paras))
+    parts: list[Part] = []
+    closing: str | None = None
+    for k, cut in enumerate(cuts):
+        end = cuts[k + 1].index if k + 1 < len(cuts) else len(paras)
+        body = [cut.rest] if cut.rest else []
+        body += paras[cut.index + 1 : end]
+        if k + 1 == len(cuts):
+            body, closing = _split_closing(body)
+        parts.append(parse_part(cut.heading, cut.numbering, body))
+    opening = _join(paras[: cuts[0].index])
+    return Document(source, chunk.title, opening, tuple(parts), closing, chunk.subtitle, len(paras))

@@ -1,0 +1,67 @@
+"""The user's cache folder, and what a cached file is keyed on.
+
+Caches (the bank index, line maps, compiled templates) only save time: a cache that cannot be read
+or written is skipped. What must never happen is serving a cache built by other code, so keys
+include the content of the modules that shape it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def cache_dir() -> Path | None:
+    """Where caches live; ``DRAFTER_CACHE_DIR`` overrides, ``DRAFTER_NO_CACHE`` disables."""
+    if os.environ.get("DRAFTER_NO_CACHE"):
+        return None
+    own = os.environ.get("DRAFTER_CACHE_DIR")
+    if own:
+        return Path(own)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "drafter"
+
+
+@functools.cache
+def code_stamp(*modules: str) -> str | None:
+    """A hash of the source of ``modules`` (imported names, e.g. ``drafter.bank.store``).
+
+    Read through ``sys.modules``, so it follows the code wherever the package lives, and by
+    content, so a checkout and its installed wheel share caches. None when a module's source
+    cannot be read (a zip or bytecode-only install): the caller then does without a cache
+    rather than risk one that no longer matches the code.
+    """
+    digest = hashlib.blake2b(digest_size=12)
+    for name in modules:
+        module = sys.modules.get(name)
+        spec = getattr(module, "__spec__", None)
+        origin = getattr(spec, "origin", None)
+        if not origin or not origin.endswith(".py"):
+            return None
+        try:
+            source = Path(origin).read_bytes()
+        except OSError:
+            return None
+        digest.update(f"{name}\0{len(source)}\0".encode() + source)
+    return digest.hexdigest()
+
+
+def store_marshal(path: Path, data: Any) -> None:
+    """Best effort: a cache that cannot be written only costs time on the next run."""
+    with contextlib.suppress(OSError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(data))
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -1,0 +1,1 @@
+"""Mining parsed speeches into bank entries: headings, skeletons, leads, quotations, set phrases."""

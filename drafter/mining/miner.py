@@ -1,0 +1,265 @@
+"""Mining speeches into phrase-bank entries, and merging them with what a user keeps by hand."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from drafter.bank.fileedit import BUSY, LOCK_NAME, LOCK_WAIT
+from drafter.bank.lexicon import LEXICON_FILE, Lexicon, load_lexicon
+from drafter.bank.store import KINDS, Entry, Source, entry_id, read_kind, write_kind
+from drafter.bank.themes import THEMES_FILE
+from drafter.corpus.models import Document, FileFailure
+from drafter.corpus.parse import parse_file
+from drafter.errors import InputError, UsageError
+from drafter.files.locking import folder_lock
+from drafter.mining.quotations import find_quotations
+from drafter.mining.setphrases import four_char_runs, series
+from drafter.text.normalize import fold
+from drafter.text.skeletons import Skeleton, Slot, skeleton
+from drafter.workspace import bundled
+
+_SPEECH_MIN_PARTS = 2
+_MAX_ALSO_IN = 10
+
+
+@dataclass
+class MineReport:
+    """What a mining run did."""
+
+    out_dir: Path
+    documents: int = 0
+    speeches: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    kept_user: int = 0
+    kept_disabled: int = 0
+    failures: list[FileFailure] = field(default_factory=list)
+
+
+class _Collector:
+    """Entries by kind in first-seen order; a repeated text adds a source instead of an entry."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
+        self.sources: dict[str, set[Source]] = {}
+
+    def add(
+        self, kind: str, text: str, source: Source, dims: list[str] | None = None, **extra: Any
+    ) -> Entry | None:
+        text = text.strip()
+        if not text:
+            return None
+        eid = entry_id(kind, text)
+        known = self.entries[kind].get(eid)
+        if known is not None:
+            sources = self.sources[eid]
+            if source not in sources:
+                sources.add(source)
+                # A text found in many speeches lists a few of them and counts the rest.
+                if len(known.also_in) < _MAX_ALSO_IN:
+                    known.also_in.append(source)
+                known.extra["occurrences"] = len(sources)
+            return known
+        entry = Entry(eid, kind, text, dims or self.lexicon.tag(text), source, extra=dict(extra))
+        self.entries[kind][eid] = entry
+        self.sources[eid] = {source}
+        return entry
+
+
+def _speech_texts(doc: Document) -> list[str]:
+    texts = [doc.opening or ""]
+    for part in doc.parts:
+        texts += [part.lead or "", part.body or ""]
+        texts += [f"{p.lead}。{p.body}" for p in part.points]
+    texts.append(doc.closing or "")
+    return [t for t in texts if t]
+
+
+def _mine_document(doc: Document, out: _Collector) -> None:
+    lex = out.lexicon
+    where = Source(doc.source, doc.title)
+    if doc.opening:
+        out.add("opening", doc.opening.split("\n")[0], where)
+    if doc.closing:
+        out.add("closing", doc.closing, where)
+    headings: list[Entry] = []
+    set_id = (
+        "hs-"
+        + hashlib.sha1("\0".join(fold(p.heading) for p in doc.parts).encode()).hexdigest()[:10]
+    )
+    for number, part in enumerate(doc.parts, start=1):
+        at = Source(doc.source, doc.title, number)
+        context = " ".join([part.lead or "", *(p.lead for p in part.points)])
+        dims = lex.tag(part.heading, fallback=context)
+        heading = out.add(
+            "heading", part.heading, at, dims, set=set_id, position=number, numbering=part.numbering
+        )
+        if heading is not None:
+            headings.append(heading)
+        if part.lead:
+            out.add("part_lead", part.lead, at, dims, heading=part.heading)
+        for point in part.points:
+            out.add(
+                "point",
+                point.lead,
+                at,
+                lex.tag(point.lead, fallback=part.heading),
+                body=point.body,
+                heading=part.heading,
+            )
+    sk = skeleton([p.heading for p in doc.parts])
+    if sk is not None:
+        _add_pattern(out, sk, headings, set_id, where)
+    text = "\n".join(_speech_texts(doc))
+    for quote in find_quotations(text):
+        out.add("quotation", quote.text, where, speaker=quote.speaker, verb=quote.verb)
+    for phrase in series(text):
+        out.add("phrase", phrase, where, form="series")
+    for phrase in four_char_runs(text):
+        out.add("phrase", phrase, where, form="four_char")
+
+
+def _add_pattern(
+    out: _Collector, sk: Skeleton, headings: list[Entry], set_id: str, where: Source
+) -> None:
+    display = sk.display()
+    dims: list[str] = []
+    for h in headings:
+        dims += [d for d in h.dimensions[:1] if d not in dims]
+    slots = [_slot_dict(s, headings) for s in sk.slots]
+    pieces = [p if isinstance(p, str) else {"slot": p.index} for p in sk.pieces]
+    eid = entry_id("heading_pattern", display)
+    known = out.entries["heading_pattern"].get(eid)
+    if known is None:
+        out.entries["heading_pattern"][eid] = Entry(
+            eid,
+            "heading_pattern",
+            display,
+            dims,
+            where,
+            extra={"pieces": pieces, "anchored": sk.anchored(), "slots": slots, "sets": [set_id]},
+        )
+        return
+    # The same skeleton in another speech: its fillers enlarge the pattern's material.
+    if len(known.also_in) < _MAX_ALSO_IN and where != known.source and where not in known.also_in:
+        known.also_in.append(where)
+    if set_id in known.extra["sets"]:
+        return
+    known.extra["sets"].append(set_id)
+    known.dimensions += [d for d in dims if d not in known.dimensions]
+    for mine, theirs in zip(known.extra["slots"], slots, strict=True):
+        mine["min"] = min(mine["min"], theirs["min"])
+        mine["max"] = max(mine["max"], theirs["max"])
+        mine["fillers"] += [f for f in theirs["fillers"] if f not in mine["fillers"]]
+
+
+def _slot_dict(slot: Slot, headings: list[Entry]) -> dict[str, Any]:
+    fillers = [
+        {"text": text, "heading": h.id, "dimension": h.dimensions[0]}
+        for text, h in zip(slot.fillers, headings, strict=False)
+    ]
+    return {"slot": slot.index, "min": slot.min_len, "max": slot.max_len, "fillers": fillers}
+
+
+def mine_documents(documents: Iterable[Document], lexicon: Lexicon) -> dict[str, list[Entry]]:
+    """Bank entries, by kind, from speeches (documents with at least two parts)."""
+    out = _Collector(lexicon)
+    for doc in documents:
+        if len(doc.parts) >= _SPEECH_MIN_PARTS:
+            _mine_document(doc, out)
+    return {kind: list(found.values()) for kind, found in out.entries.items()}
+
+
+def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, int]:
+    """Fresh mined entries plus everything the user owns in the existing file.
+
+    Kept: entries with ``origin: user``; ``disabled: true`` on mined entries; mined entries whose
+    text was edited by hand (they become the user's, and the original stays out). Returns the
+    merged list and how many user entries and disabled marks were kept.
+    """
+    disabled: set[str] = set()
+    replaced: set[str] = set()
+    users: list[Entry] = []
+    for entry in existing:
+        if entry.origin == "user":
+            users.append(entry)
+            if isinstance(entry.extra.get("replaces"), str):
+                replaced.add(entry.extra["replaces"])
+        elif entry.kind != "heading_pattern" and entry.id != entry_id(entry.kind, entry.text):
+            replaced.add(entry.id)
+            extra = {**entry.extra, "replaces": entry.id}
+            users.append(
+                replace(entry, id=entry_id(entry.kind, entry.text), origin="user", extra=extra)
+            )
+        elif entry.disabled:
+            disabled.add(entry.id)
+    # An edit that only changes punctuation width, script or spacing keeps the id: keep the text.
+    retexted = {
+        e.id: e.text for e in existing if e.origin == "mined" and e.id == entry_id(e.kind, e.text)
+    }
+    fresh = [
+        replace(e, disabled=e.id in disabled, text=retexted.get(e.id, e.text))
+        for e in mined
+        if e.id not in replaced
+    ]
+    user_ids = {u.id for u in users}
+    fresh = [e for e in fresh if e.id not in user_ids]
+    kept_disabled = sum(1 for e in fresh if e.disabled)
+    return fresh + users, len(users), kept_disabled
+
+
+def seed_files(seeds_dir: Path) -> list[Path]:
+    if not seeds_dir.is_dir():
+        raise InputError("语料目录不存在", path=seeds_dir)
+    files = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not files:
+        raise InputError("语料目录里没有文件", path=seeds_dir)
+    return files
+
+
+def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
+    """Parse every file in ``seeds_dir`` and write the phrase bank to ``out_dir``.
+
+    The lexicon is read from ``out_dir`` (copied there from the bundled bank the first time).
+    All existing bank files are read before anything is written, so a malformed file stops the
+    run without touching the others: a file that cannot be read in full (a YAML error, an
+    unknown or repeated key, a broken entry) is never replaced, as that would drop what the
+    user keeps in it.
+    """
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() and not folder.is_dir():
+            # A bank is a folder of files; never write beside or over a file the user named.
+            raise UsageError("--out 应为素材库目录，但这是一个文件，不是目录", path=folder)
+    report = MineReport(out_dir)
+    lexicon_path = out_dir / LEXICON_FILE
+    lexicon = load_lexicon(
+        lexicon_path if lexicon_path.exists() else bundled("phrasebank") / LEXICON_FILE
+    )
+    documents: list[Document] = []
+    for path in seed_files(seeds_dir):
+        try:
+            documents.extend(parse_file(path))
+        except InputError as exc:
+            report.failures.append(FileFailure(str(path), exc.user_message()))
+    report.documents = len(documents)
+    report.speeches = sum(1 for d in documents if len(d.parts) >= _SPEECH_MIN_PARTS)
+    mined = mine_documents(documents, lexicon)
+    # The bank's lock: a `drafter bank add` running meanwhile lands before or after, not lost.
+    with folder_lock(out_dir, LOCK_NAME, BUSY, wait=LOCK_WAIT):
+        existing = {kind: read_kind(out_dir, kind) for kind in KINDS}
+        # A bank folder is complete for drafting: it gets its own editable lexicon and themes.
+        for name in (LEXICON_FILE, THEMES_FILE):
+            if not (out_dir / name).exists():
+                shutil.copyfile(bundled("phrasebank") / name, out_dir / name)
+        for kind in KINDS:
+            entries, users, disabled = merge(existing.get(kind, []), mined[kind])
+            report.kept_user += users
+            report.kept_disabled += disabled
+            report.counts[kind] = len(entries)
+            write_kind(out_dir, kind, entries)
+    return report

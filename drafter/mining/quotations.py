@@ -1,0 +1,61 @@
+"""Finding quotations in speech text: who is quoted, the verb, and the quoted words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from drafter.text.sentences import visible_len
+
+_TITLE = r"(?:总书记|同志|主席|总理|委员长|书记|省长|市长|部长|先生)"
+_SPEAKER = (
+    rf"(?P<speaker>[A-Z]?[\u4e00-\u9fff]{{0,3}}{_TITLE}|古人|古语|先贤|前人|俗话|俗语|常言|老话)"
+)
+_CONTEXT = r"(?:在[^。！？“”]{2,40}?(?:上|中|时|里|之际))?"
+_VERB = r"(?P<verb>所(?:说|指出|强调|讲)(?:的那样|的)?|深刻指出|明确指出|反复强调|特别强调|强调指出|鲜明指出|深刻阐明|指出|强调|说过|曾说|说|讲|告诫|要求|提出|云|有云|道)"
+_QUOTED = re.compile(_SPEAKER + _CONTEXT + _VERB + r"[：:，,]?\s*“(?P<quote>[^“”]{6,300})”")
+_UNQUOTED = re.compile(
+    _SPEAKER
+    + _CONTEXT
+    + _VERB
+    + r"[：:，,]\s*(?!“)(?P<quote>(?:[^“”。！？]|“[^“”]{0,40}”){6,300}?[。！？])"
+)
+_BARE = re.compile(r"“(?P<quote>[^“”]{10,200})”")
+_LEAD_TRIM = re.compile(r"^[的了是和与及、在要对把将使让向]+")
+
+
+@dataclass(frozen=True)
+class Quotation:
+    text: str
+    speaker: str | None
+    verb: str | None
+
+
+def _speaker(raw: str) -> str:
+    # "A总书记": some sites replace a name with a Latin letter; keep only the title then.
+    raw = raw.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return _LEAD_TRIM.sub("", raw) or raw
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """Attributed quotations (with or without quote marks) and free-standing sayings in quotes."""
+    found: list[Quotation] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_QUOTED, _UNQUOTED):
+        for m in pattern.finditer(text):
+            span = m.span("quote")
+            if any(a <= span[0] < b for a, b in taken):
+                continue
+            quote = m.group("quote").strip()
+            taken.append(span)
+            found.append(Quotation(quote, _speaker(m.group("speaker")), m.group("verb")))
+    for m in _BARE.finditer(text):
+        span = m.span("quote")
+        quote = m.group("quote").strip()
+        # A saying, not a slogan: sentence-like, with a clause break, and not already attributed.
+        if any(a <= span[0] < b for a, b in taken) or visible_len(quote) < 10:
+            continue
+        if not re.search(r"[，,；;]", quote):
+            continue
+        found.append(Quotation(quote, None, None))
+    return found

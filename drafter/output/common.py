@@ -1,0 +1,39 @@
+"""What every output format says the same way: where a line of a draft came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from drafter.text.numbering import int_to_chinese
+
+
+def describe_source(source: Any) -> str:
+    """A source record in words: file, document, part."""
+    if not isinstance(source, dict):
+        return "—"
+    kind = source.get("kind")
+    if kind == "user":
+        return "作者编辑"
+    if kind == "theme":
+        return f"主题表 {source.get('file') or 'themes.yaml'}"
+    where = str(source.get("file") or "")
+    if source.get("document"):
+        where += f"《{source['document']}》"
+    if source.get("part"):
+        where += f"第{int_to_chinese(int(source['part']))}部分"
+    if kind == "heading_pattern":
+        where = f"句式 {source.get('id')}，{where}"
+    return where or str(source.get("id") or "—")
+
+
+def draft_sources(draft: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every line of a draft with its source, in reading order."""
+    yield "开头", draft.get("opening_source")
+    for part in draft["parts"]:
+        n = int_to_chinese(part["number"])
+        yield f"{n}、标题", part["source"]
+        yield f"{n}、引言", part.get("lead_source")
+        for i, point in enumerate(part["points"], start=1):
+            yield f"{n}（{int_to_chinese(i)}）", point["source"]
+    yield "结尾", draft.get("closing_source")
