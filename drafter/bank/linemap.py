@@ -10,7 +10,6 @@ under the file's content digest and updated by every edit drafter makes.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import marshal
@@ -24,7 +23,7 @@ from drafter import __version__
 from drafter.bank.schema import FILE_KEYS, KINDS, unknown_key
 from drafter.bank.store import BANK_MAX_BYTES, Entry, Source
 from drafter.errors import BankError
-from drafter.files.cache import cache_dir, store_marshal
+from drafter.files.cache import cache_dir, code_stamp, store_marshal
 from drafter.files.decoding import read_file_bytes
 from drafter.files.yamlio import MAX_DEPTH, TOO_DEEP, base_loader, nesting_bound, yaml_error
 from drafter.text.normalize import fold
@@ -268,29 +267,23 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
     return Catalog(kind, [], Layout(append_at=len(lines), has_entries=False))
 
 
-def _cache_path(path: Path) -> Path | None:
+def _code_stamp() -> str | None:
+    """The code that shapes a catalog, by content: an edited checkout is not served catalogs
+    of older code, while two installs of the same code (a checkout and its wheel) share them."""
+    code = code_stamp(__name__, "drafter.text.normalize")
+    return None if code is None else f"{_FORMAT}-{__version__}-{code}"
 
+
+def _cache_path(path: Path) -> Path | None:
     folder = cache_dir()
-    if folder is None:
+    if folder is None or _code_stamp() is None:
         return None
     name = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:20]
     return folder / f"bankfile-{name}.marshal"
 
 
-@functools.cache
-def _code_stamp() -> str:
-    """The code that shapes a catalog, by content: an edited checkout is not served catalogs
-    of older code, while two installs of the same code (a checkout and its wheel) share them."""
-    here = Path(__file__).parent
-    digest = hashlib.blake2b(f"{_FORMAT}\0{__version__}".encode(), digest_size=8)
-    for module in ("bankfile", "normalize"):
-        with contextlib.suppress(OSError):
-            digest.update((here / f"{module}.py").read_bytes())
-    return digest.hexdigest()
-
-
 def digest_of(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest() + _code_stamp()
+    return hashlib.blake2b(data, digest_size=16).hexdigest() + (_code_stamp() or "")
 
 
 def read_cached(path: Path, digest: str) -> Catalog | None:

@@ -12,8 +12,7 @@ import yaml
 from drafter.corpus.models import Document
 from drafter.corpus.parse import parse_file
 from drafter.text.normalize import fold
-
-from .conftest import DATA
+from tests.conftest import DATA
 
 REFERENCE = yaml.safe_load((DATA / "seeds-structure.yaml").read_text(encoding="utf-8"))
 

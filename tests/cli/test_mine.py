@@ -12,8 +12,7 @@ from drafter.bank.lexicon import LEXICON_FILE
 from drafter.bank.store import KINDS, read_kind
 from drafter.bank.themes import THEMES_FILE
 from drafter.cli.app import app
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE, THEMES_FILE])
 

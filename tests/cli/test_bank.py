@@ -14,7 +14,7 @@ from drafter.bank.store import load_bank
 from drafter.cli.app import app
 from drafter.errors import UsageError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "phrasebank"
 
 

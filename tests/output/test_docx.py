@@ -41,8 +41,7 @@ from drafter.output.templates import render_file
 from drafter.output.word import render_docx
 from drafter.text.numbering import int_to_chinese
 from drafter.workflow.batch import default_seed
-
-from .conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT
 
 BANK = ROOT / "phrasebank"
 THEME = "激励干部担当作为"

@@ -16,8 +16,7 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from drafter.cli.app import app
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BANK = ROOT / "phrasebank"
 THEMES_YAML: dict[str, Any] = yaml.safe_load((BANK / "themes.yaml").read_text(encoding="utf-8"))

@@ -19,8 +19,7 @@ from drafter.mining.miner import MineReport, merge, mine
 from drafter.mining.quotations import find_quotations
 from drafter.mining.setphrases import four_char_runs, series
 from drafter.text.skeletons import Skeleton, Slot, fill, skeleton
-
-from .conftest import ROOT, all_strings
+from tests.conftest import ROOT, all_strings
 
 BANK_DIR = ROOT / "phrasebank"
 BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE, THEMES_FILE])

@@ -15,8 +15,7 @@ from typer.testing import CliRunner, Result
 
 from drafter.cli.app import app
 from drafter.text.usertext import clean_text
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BANK = str(ROOT / "phrasebank")
 THEME = "激励干部担当作为"

@@ -19,8 +19,7 @@ from typer.testing import CliRunner, Result
 from drafter.bank.share import export_text
 from drafter.bank.store import Entry, Source, load_bank
 from drafter.cli.app import app
-
-from .conftest import ROOT, copy_bank, snapshot
+from tests.conftest import ROOT, copy_bank, snapshot
 
 BANK = ROOT / "phrasebank"
 ENV: Mapping[str, str | None] = {"COLUMNS": "240", "NO_COLOR": "1", "FORCE_COLOR": None}

@@ -12,8 +12,7 @@ import pytest
 from drafter.bank.lexicon import LEXICON_FILE, load_lexicon
 from drafter.bank.store import KINDS, Bank, Entry, entry_id, load_bank
 from drafter.text.normalize import fold, to_simplified
-
-from .conftest import ROOT, all_strings
+from tests.conftest import ROOT, all_strings
 
 BANK_DIR = ROOT / "phrasebank"
 

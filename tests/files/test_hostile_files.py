@@ -28,7 +28,7 @@ from drafter.errors import DrafterError, UsageError
 from drafter.files.yamlio import write_atomic
 from drafter.workflow.outpaths import check_stem, safe_name
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "phrasebank"
 ENV: dict[str, str | None] = {
     "COLUMNS": "240",

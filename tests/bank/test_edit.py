@@ -49,13 +49,12 @@ from drafter.bank.schema import KINDS
 from drafter.bank.store import entry_id, load_bank
 from drafter.cli.app import app
 from drafter.errors import UsageError
+from tests.conftest import DATA, copy_bank, snapshot
 
-from .conftest import copy_bank, snapshot
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "phrasebank"
 SEEDS = ROOT / "seeds"
-HAND = Path(__file__).resolve().parent / "data" / "bank_edit" / "points.yaml"
+HAND = DATA / "bank_edit" / "points.yaml"
 POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="fcntl locks and SIGKILL")
 
 # Wide output, no colours, whatever the outer environment says.

@@ -33,8 +33,7 @@ from drafter.files.decoding import read_document, read_file_bytes
 from drafter.output.style import load_style
 from drafter.output.word import render_docx
 from drafter.text.normalize import to_simplified
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 THEME = "激励干部担当作为"
 SPEECH = (

@@ -27,8 +27,7 @@ from drafter.drafting.model import Draft, DraftPart, DraftRequest, avoid_from_di
 from drafter.errors import UsageError
 from drafter.output.templates import render
 from drafter.workflow.session import Saved, default_name, run_session
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BANK = ROOT / "phrasebank"
 THEME = "激励干部担当作为"  # theme 1 of the bundled theme book

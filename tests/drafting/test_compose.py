@@ -28,8 +28,7 @@ from drafter.errors import InputError, UsageError
 from drafter.text.normalize import fold_normalized, polish
 from drafter.text.numbering import int_to_chinese
 from drafter.text.skeletons import skeleton
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BANK = ROOT / "phrasebank"
 THEMES_YAML: dict[str, Any] = yaml.safe_load((BANK / "themes.yaml").read_text(encoding="utf-8"))
