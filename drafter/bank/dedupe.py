@@ -22,6 +22,7 @@ from drafter.bank.linemap import Row, load_catalog
 from drafter.bank.ops import Change, Edits
 from drafter.bank.schema import KINDS
 from drafter.errors import UsageError
+from drafter.text.sentences import char_bigrams
 
 DEDUPE_KINDS = ("point", "part_lead", "opening", "closing", "quotation", "phrase")
 MIN_LENGTH = 6  # shorter texts (四字格) differ by a character and mean something else
@@ -37,11 +38,7 @@ class DupGroup:
     similarity: float  # lowest Jaccard similarity to ``keep``; 1.0 for identical folded text
 
 
-def _bigrams(key: str) -> set[str]:
-    return {key[i : i + 2] for i in range(len(key) - 1)}
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
@@ -60,7 +57,7 @@ class _Union:
 
 
 def _similar_pairs(keys: list[str], threshold: float) -> list[tuple[int, int]]:
-    grams = [_bigrams(k) if len(k) >= MIN_LENGTH else set() for k in keys]
+    grams = [char_bigrams(k) if len(k) >= MIN_LENGTH else frozenset() for k in keys]
     freq: Counter[str] = Counter(g for s in grams for g in s)
     index: dict[str, list[int]] = {}
     pairs: list[tuple[int, int]] = []
@@ -124,9 +121,9 @@ def find_duplicates(
                 continue
             ranked = sorted((rows[i] for i in group), key=_rank)
             keep, others = ranked[0], tuple(sorted(ranked[1:], key=lambda r: r.start))
-            kept = _bigrams(keep.key)
+            kept = char_bigrams(keep.key)
             similarity = min(
-                1.0 if o.key == keep.key else _jaccard(kept, _bigrams(o.key)) for o in others
+                1.0 if o.key == keep.key else _jaccard(kept, char_bigrams(o.key)) for o in others
             )
             groups.append(DupGroup(kind, keep, others, round(similarity, 3)))
     groups.sort(key=lambda g: (list(KINDS).index(g.kind), g.keep.start))

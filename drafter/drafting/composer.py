@@ -21,7 +21,7 @@ from drafter.drafting.index import BankIndex, Rec, load_index
 from drafter.drafting.model import Avoid, Draft, DraftPart, DraftPoint, DraftRequest
 from drafter.errors import DraftError
 from drafter.text.normalize import fold_normalized, polish, simplify_input
-from drafter.text.sentences import split_sentences, strip_end
+from drafter.text.sentences import char_bigrams, split_sentences, strip_end
 from drafter.text.usertext import clean_optional, clean_text
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -41,8 +41,10 @@ class Steering:
     fixed: bool  # a known theme fixes its dimensions; a free one lets the bank decide
 
 
-def _bigrams(text: str) -> set[str]:
-    return {run[i : i + 2] for run in _HAN.findall(text) for i in range(len(run) - 1)}
+def _theme_bigrams(text: str) -> frozenset[str]:
+    """A theme's words: pairs within its runs of Chinese characters only, so that punctuation,
+    blanks, Latin letters and digits ("数字政府2.0") neither make words nor join two into one."""
+    return char_bigrams(*_HAN.findall(text))
 
 
 def resolve_theme(
@@ -58,18 +60,18 @@ def resolve_theme(
             other = next(iter(theme.dimensions.values()))
             rest = [d.name for d in lexicon.dimensions if d.name not in other]
             dims = (*other, *rest)[:parts]
-        keywords = tuple(dict.fromkeys((*theme.keywords, *sorted(_bigrams(theme.name)))))
+        keywords = tuple(dict.fromkeys((*theme.keywords, *sorted(_theme_bigrams(theme.name)))))
         return Steering(theme.name, theme, keywords, tuple(dims), True)
     scores = lexicon.scores(" ".join((text, *wanted)))
     order = {d.name: i for i, d in enumerate(lexicon.dimensions)}
     preferred = sorted(scores, key=lambda n: (-scores[n], order[n]))
-    words = _bigrams(text)
+    words = _theme_bigrams(text)
     nearest = max(
         book.themes,
-        key=lambda t: len(words & _bigrams(" ".join((t.name, *t.aliases, *t.keywords)))),
+        key=lambda t: len(words & _theme_bigrams(" ".join((t.name, *t.aliases, *t.keywords)))),
         default=None,
     )
-    if nearest is not None and words & _bigrams(" ".join((nearest.name, *nearest.keywords))):
+    if nearest is not None and words & _theme_bigrams(" ".join((nearest.name, *nearest.keywords))):
         preferred += [d for ds in nearest.dimensions.values() for d in ds]
     material = {d: index.count("point", d) for d in order}
     preferred += sorted(order, key=lambda d: (-material[d], order[d]))

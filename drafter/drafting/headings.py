@@ -19,6 +19,7 @@ from typing import Any
 from drafter.bank.schema import parse_pattern
 from drafter.drafting.index import BankIndex, Rec, clause_position
 from drafter.drafting.model import Avoid
+from drafter.text.sentences import char_bigrams
 from drafter.text.skeletons import CLAUSE_MARKS
 
 NOTHING = Avoid()
@@ -160,7 +161,7 @@ class Plan:
                     return -2 * _CLASH  # the same words twice in one draft
                 if other.options[u].texts[0][:2] == option.texts[0][:2]:
                     score -= 3  # parallel headings should not start with the same verb
-        words = [_bigrams(o.texts) for o in combo]
+        words = [_option_bigrams(*o.texts) for o in combo]
         for a, b in itertools.combinations(words, 2):
             if a & b:
                 score -= 4  # "筑牢…，筑牢…": a heading repeating itself
@@ -169,9 +170,9 @@ class Plan:
         return score
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _bigrams(texts: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
+# An option's words, each slot filler apart; cached because every skeleton tried scores the same
+# few thousand options against each other again.
+_option_bigrams = functools.lru_cache(maxsize=1 << 14)(char_bigrams)
 
 
 def _plans_of(index: BankIndex, rec: Rec) -> list[Plan]:

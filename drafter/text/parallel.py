@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafter.text.sentences import clauses, visible_len
+from drafter.text.sentences import char_bigrams, clauses, visible_len
 
 # Lists up to _EXACT_MAX long are compared all against all (real lists hold a few dozen at most).
 # Longer ones, which only hostile input produces, are searched in windows of _WINDOW and the best
@@ -33,7 +33,7 @@ class Shape:
             text=core,
             lengths=tuple(visible_len(c) for c in parts),
             total=len(core),
-            bigrams=frozenset(core[i : i + 2] for i in range(len(core) - 1)),
+            bigrams=char_bigrams(core),
         )
 
 

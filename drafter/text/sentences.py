@@ -1,4 +1,5 @@
-"""Splitting Chinese text into sentences and clauses, quote-aware at sentence ends."""
+"""Splitting Chinese text into sentences, clauses and character pairs, quote-aware at sentence
+ends."""
 
 from __future__ import annotations
 
@@ -30,3 +31,15 @@ _NOT_VISIBLE = re.compile(r"[\W_]+")
 def visible_len(text: str) -> int:
     """Length of a text counting characters that are not punctuation or blanks."""
     return len(text) - sum(len(m) for m in _NOT_VISIBLE.findall(text))
+
+
+def char_bigrams(*texts: str) -> frozenset[str]:
+    """The pairs of neighbouring characters in each text ("减轻负担" → 减轻, 轻负, 负担): the
+    "words" that texts are compared by, since Chinese is written without spaces.
+
+    No pair spans two texts, so a caller decides where pairs stop by how it cuts its text: a whole
+    folded key (near-duplicate entries), the letters and digits of a text run together (parallel
+    texts), each slot filler of a heading apart (``drafting.headings``), or only the runs of
+    Chinese characters (theme words, ``drafting.composer``).
+    """
+    return frozenset(t[i : i + 2] for t in texts for i in range(len(t) - 1))
