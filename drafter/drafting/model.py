@@ -20,7 +20,6 @@ OCCASIONS = ("研讨发言", "座谈发言", "交流发言", "讲话")
 DETAILS = ("outline", "full")
 # Output formats: md and txt are templates, json is the model, docx is laid out by a style profile.
 FORMATS = ("md", "txt", "json", "docx")
-TEXT_FORMATS = ("md", "txt", "json")
 POINTS_RANGE = (2, 5)
 
 
