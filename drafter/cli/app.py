@@ -15,7 +15,7 @@ from drafter.cli.options import BankOpt, StyleOpt, check_style, check_text_optio
 from drafter.cli.options import State as _State
 from drafter.cli.options import bank_dir as _bank_dir
 from drafter.cli.options import root as _root
-from drafter.drafting.model import FORMATS
+from drafter.drafting.model import FORMATS, parse_formats
 from drafter.errors import DrafterError, InputError
 
 
@@ -346,12 +346,6 @@ def brief_new_cmd(
     note(f"已写入 {written}；修改后运行：drafter batch {written} --out 输出目录")
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    import re
-
-    return tuple(dict.fromkeys(f.lower() for f in re.split(r"[,，、\s]+", value) if f))
-
-
 @app.command("batch")
 def batch_cmd(
     briefs: Annotated[
@@ -385,7 +379,11 @@ def batch_cmd(
 
     if style is not None:
         check_style(style)  # one clear error, not one per brief
-    options = BatchOptions(out, _bank_dir(bank), _formats(fmt), jobs, force, _State.root, style)
+    import re
+
+    # Unknown formats are left to check_batch/run_batch, which name them all in one message.
+    formats = parse_formats(re.split(r"[,，、\s]+", fmt), check=False)
+    options = BatchOptions(out, _bank_dir(bank), formats, jobs, force, _State.root, style)
     if check:
         report = check_batch(briefs, options)
         print_problems(report.problems)

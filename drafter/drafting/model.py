@@ -7,6 +7,7 @@ The JSON (``Draft.to_dict``) is a documented interface; an earlier draft read ba
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,25 @@ DETAILS = ("outline", "full")
 # Output formats: md and txt are templates, json is the model, docx is laid out by a style profile.
 FORMATS = ("md", "txt", "json", "docx")
 POINTS_RANGE = (2, 5)
+
+
+def parse_formats(names: Iterable[str], check: bool = True) -> tuple[str, ...]:
+    """Output formats as someone lists them: lowercased, each once in the order first named,
+    empty names skipped. With ``check``, the first unknown name (as written) is a ``UsageError``
+    (a brief's ``formats``); without, unknown names are kept for ``workflow.batch`` to report all
+    together, as it does for any ``BatchOptions`` (``drafter batch --format``).
+
+    Cutting a line into names is the caller's: the ``--format`` option splits at commas and
+    blanks, while a brief's ``formats`` is read like its other lists.
+    """
+    formats: dict[str, None] = {}
+    for name in names:
+        if not name:
+            continue
+        if check and name.lower() not in FORMATS:
+            raise UsageError(f"未知的格式“{name}”（可选：{'、'.join(FORMATS)}）")
+        formats[name.lower()] = None
+    return tuple(formats)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from drafter.bank.store import KINDS
-from drafter.drafting.model import DETAILS, FORMATS, POINTS_RANGE, Avoid, DraftRequest, read_avoid
-from drafter.errors import DrafterError, InputError
+from drafter.drafting.model import (
+    DETAILS,
+    POINTS_RANGE,
+    Avoid,
+    DraftRequest,
+    parse_formats,
+    read_avoid,
+)
+from drafter.errors import DrafterError, InputError, UsageError
 from drafter.files.yamlio import PosDict, Position, PosList, load_positioned
 from drafter.text.normalize import fold_normalized, simplify_input
 from drafter.workflow.outpaths import check_stem
@@ -297,11 +304,10 @@ def _stem(value: Any) -> str | None:
 
 
 def _formats(value: Any) -> tuple[str, ...]:
-    formats = _texts("formats", value)
-    for fmt in formats:
-        if fmt.lower() not in FORMATS:
-            raise _Bad(f"未知的格式“{fmt}”（可选：{'、'.join(FORMATS)}）", "formats")
-    return tuple(dict.fromkeys(f.lower() for f in formats))
+    try:
+        return parse_formats(_texts("formats", value))
+    except UsageError as exc:
+        raise _Bad(exc.message, "formats") from exc
 
 
 def _flag(key: str, value: Any) -> bool:
