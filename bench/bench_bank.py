@@ -1,8 +1,8 @@
 """Benchmark: ``drafter bank add`` and ``drafter bank search`` on a 100,000-entry bank.
 
 Everything is written into a temporary directory (removed afterwards): the synthetic bank
-(``build_bank`` of bench_draft.py: 100k entries, 67.8 MB of YAML), drafter's cache of span
-catalogs (``DRAFTER_CACHE_DIR``, set for every subprocess and for this process) and the bytecode
+(``build_bank`` of bench_draft.py: 100k entries, 67.8 MB of YAML), drafter's cache of
+line maps (``DRAFTER_CACHE_DIR``, set for every subprocess and for this process) and the bytecode
 cache of the timed subprocesses (``PYTHONPYCACHEPREFIX``); nothing goes into the repository or
 the home folder. The bank is generated with a fixed random seed, so runs are comparable.
 
@@ -20,16 +20,16 @@ untimed warm-up run of each; medians reported):
 
 Aim: every warm add and search under 1 s; each is also given as a ratio to ``drafter --version``
 of the same run. Before the warm rounds, the cold case: the first ``drafter bank search`` on the
-fresh bank, which parses every file and caches its span catalog (``--cold-repeat`` times, each
+fresh bank, which parses every file and caches its line map (``--cold-repeat`` times, each
 with an empty cache; no aim).
 
 In-process, on the same bank and cache: ``drafter.bank.ops.add_entries`` and
 ``drafter.bank.query.search_entries``, to tell the work from process start, imports and output;
-diagnostics: loading the catalogs alone (``iter_rows``) and the common search with the cyclic
+diagnostics: loading the line maps alone (``iter_rows``) and the common search with the cyclic
 garbage collector paused.
 
-Checked afterwards (exit status 1 if not): the cached catalogs of the touched files equal a fresh
-parse (``build_catalog``), the files hold every entry added, and every search, subprocess or
+Checked afterwards (exit status 1 if not): the cached line maps of the touched files equal a fresh
+parse (``build_line_map``), the files hold every entry added, and every search, subprocess or
 in-process, found the same number of entries.
 
 Run:  /tmp/venv/bin/python bench/bench_bank.py [--quick] [--entries 100000] [--repeat 7]
@@ -91,7 +91,7 @@ IN_LABELS = {
     "fn-add-point": "add_entries point (with body)",
     "fn-search-common": f"search_entries {COMMON}",
     "fn-search-rare": f"search_entries {RARE}",
-    "fn-load": "iter_rows alone (read every catalog)",
+    "fn-load": "iter_rows alone (read every line map)",
     "fn-search-nogc": f"search_entries {COMMON}, gc disabled",
 }
 _FOUND = re.compile(r"（(\d+) 条）")
@@ -123,7 +123,7 @@ class Texts:
 
 
 def _env(cache: Path, pycache: Path | None) -> dict[str, str]:
-    """The environment of a subprocess: private catalog cache, private bytecode cache."""
+    """The environment of a subprocess: private line-map cache, private bytecode cache."""
     env = dict(os.environ)
     env["DRAFTER_CACHE_DIR"] = str(cache)
     env.pop("DRAFTER_NO_CACHE", None)
@@ -268,7 +268,7 @@ def measure_cold(b: Bench, repeat: int) -> list[float]:
 # The in-process timings run in a fresh child process each (this script with --child): the
 # work alone, after the imports, on a heap as small as the command's own. (Timed in this
 # process instead, they come out slower than the whole command: the cyclic garbage collector
-# walks everything this long-lived process holds each time the catalogs' rows are built.)
+# walks everything this long-lived process holds each time the line maps' rows are built.)
 CHILD_ACTIONS = ("add-phrase", "add-point", "search", "load", "search-nogc")
 
 
@@ -379,10 +379,10 @@ def profile_in_process(b: Bench) -> None:
 
 
 def check_bank(b: Bench, counts: dict[str, int]) -> None:
-    """The cached catalogs of the touched files against a fresh parse, and the entries added."""
+    """The cached line maps of the touched files against a fresh parse, and the entries added."""
     from drafter.bank.linemap import (
-        Catalog,
-        build_catalog,
+        LineMap,
+        build_line_map,
         decode,
         digest_of,
         read_cached,
@@ -391,18 +391,18 @@ def check_bank(b: Bench, counts: dict[str, int]) -> None:
     from drafter.bank.schema import KINDS
     from drafter.text.normalize import fold
 
-    def parse(kind: str, path: Path, data: bytes) -> Catalog:
-        return build_catalog(kind, split_lines(decode(data, path)), path)
+    def parse(kind: str, path: Path, data: bytes) -> LineMap:
+        return build_line_map(kind, split_lines(decode(data, path)), path)
 
     for kind in TOUCHED:
         path = b.directory / KINDS[kind][0]
         data = path.read_bytes()
         cached = read_cached(path, digest_of(data))
         seconds, fresh = timed(functools.partial(parse, kind, path, data))
-        what = f"{path.name}: cached catalog vs a fresh parse ({seconds:.1f} s)"
+        what = f"{path.name}: cached line map vs a fresh parse ({seconds:.1f} s)"
         problems: list[str] = []
         if cached is None:
-            problems.append(f"{path.name}: no cached catalog for the file as it is now")
+            problems.append(f"{path.name}: no cached line map for the file as it is now")
         elif cached.rows != fresh.rows:
             if len(cached.rows) != len(fresh.rows):
                 problems.append(f"{what}: {len(cached.rows)} rows vs {len(fresh.rows)}")
@@ -434,7 +434,7 @@ def check_bank(b: Bench, counts: dict[str, int]) -> None:
                 print(f"WARNING: {problem}")
         else:
             print(
-                f"check {path.name}: OK (cached catalog equals a fresh parse, {len(fresh.rows)}"
+                f"check {path.name}: OK (cached line map equals a fresh parse, {len(fresh.rows)}"
                 f" entries = {counts[kind]} + {len(added)} added; fresh parse {seconds:.1f} s)"
             )
     for text, counts_found in b.found.items():
@@ -464,13 +464,13 @@ def print_sizes(b: Bench) -> None:
         cached = _cache_path(path)
         extra = f", backup {backup.stat().st_size / MB:.2f} MB" if backup.exists() else ""
         if cached is not None and cached.exists():
-            extra += f", cached catalog {cached.stat().st_size / MB:.2f} MB"
+            extra += f", cached line map {cached.stat().st_size / MB:.2f} MB"
         print(
             f"size {path.name}: {before:.2f} MB before, {path.stat().st_size / MB:.2f} MB after"
             f"{extra}"
         )
-    catalogs = sum(p.stat().st_size for p in b.cache.glob("bankfile-*.marshal")) / MB
-    print(f"size of all cached catalogs: {catalogs:.1f} MB")
+    line_maps = sum(p.stat().st_size for p in b.cache.glob("bankfile-*.marshal")) / MB
+    print(f"size of all cached line maps: {line_maps:.1f} MB")
 
 
 # ── report ──────────────────────────────────────────────────────────────────────────────────
@@ -541,7 +541,7 @@ def report(b: Bench, cold: list[float], times: dict[str, list[float]], repeat: i
         f"{imports / version:.2f}x",
     )
     runs = f"{len(cold)} run" + ("s" if len(cold) > 1 else "")
-    table.add(f"cold: first bank search (catalog build, {runs})", f"{median(cold):.3f} s")
+    table.add(f"cold: first bank search (line map build, {runs})", f"{median(cold):.3f} s")
     for name in ("add-phrase", "add-point", "search-common", "search-rare"):
         med = median(sub[name])
         table.add(
@@ -555,7 +555,7 @@ def report(b: Bench, cold: list[float], times: dict[str, list[float]], repeat: i
     for name, label in IN_LABELS.items():
         table.add(f"in-process (fresh process): {label}", f"{median(inproc[name]):.3f} s")
     ok = "OK" if not b.problems else f"WARNING ({len(b.problems)} problems)"
-    table.add("check: catalogs = fresh parse, entries added, counts", ok)
+    table.add("check: line maps = fresh parse, entries added, counts", ok)
     table.print(f"summary (medians of {repeat} runs; ratios to drafter --version)")
 
 
@@ -569,7 +569,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--entries", type=int, help="synthetic bank size (default 100000)")
     parser.add_argument("--repeat", type=int, help="timed rounds of every command (default 7)")
-    parser.add_argument("--cold-repeat", type=int, help="cold catalog builds (default 2)")
+    parser.add_argument("--cold-repeat", type=int, help="cold line map builds (default 2)")
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -613,9 +613,9 @@ def run(root: Path, args: argparse.Namespace) -> int:
 
     prewarm(b)
     cold = measure_cold(b, args.cold_repeat)
-    catalogs = sum(p.stat().st_size for p in cache.glob("bankfile-*.marshal")) / MB
+    line_maps = sum(p.stat().st_size for p in cache.glob("bankfile-*.marshal")) / MB
     print(
-        f"cold: {bank.total_bytes / MB / median(cold):.2f} MB/s of YAML; catalogs {catalogs:.1f} MB"
+        f"cold: {bank.total_bytes / MB / median(cold):.2f} MB/s of YAML; line maps {line_maps:.1f} MB"
     )
 
     times = measure_warm(b, args.repeat)
@@ -629,8 +629,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
     if changed:
         print(f"WARNING: drafter modules changed during the run: {', '.join(changed)}")
     if {"bankfile.py", "normalize.py"} & set(changed):
-        # Their times are part of every catalog's cache key: the next command re-parses.
-        print("WARNING: the cached catalogs were voided mid-run; some warm runs were cold")
+        # Their times are part of every line map's cache key: the next command re-parses.
+        print("WARNING: the cached line maps were voided mid-run; some warm runs were cold")
     if git_revision() != revision:
         print(f"WARNING: the commit changed during the run ({revision} -> {git_revision()})")
     report(b, cold, times, args.repeat)

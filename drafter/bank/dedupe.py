@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.bank.fileedit import bank_lock, entry_lines
-from drafter.bank.linemap import Row, load_catalog
+from drafter.bank.linemap import Row, load_line_map
 from drafter.bank.ops import Change, Edits
 from drafter.bank.schema import KINDS
 from drafter.errors import UsageError
@@ -101,8 +101,8 @@ def find_duplicates(
             )
     groups: list[DupGroup] = []
     for kind in kinds:
-        catalog, _ = load_catalog(directory, kind)
-        rows = catalog.rows
+        line_map, _ = load_line_map(directory, kind)
+        rows = line_map.rows
         keys = [r.key for r in rows]
         union = _Union(len(rows))
         first: dict[str, int] = {}
@@ -162,14 +162,14 @@ def merge_duplicates(directory: Path, groups: list[DupGroup]) -> Change:
                     edit.remove(other)
                 else:
                     data.update(disabled=True, merged_into=group.keep.id)
-                    edit.replace(other, entry_lines(data, edit.catalog.layout.seq_col))
+                    edit.replace(other, entry_lines(data, edit.line_map.layout.seq_col))
             if sources:
                 kept["source"], kept["also_in"] = sources[0], sources[1:]
                 if not kept["also_in"]:
                     kept.pop("also_in")
             kept.pop("origin", None)
             kept["origin"] = "user"
-            edit.replace(group.keep, entry_lines(kept, edit.catalog.layout.seq_col))
+            edit.replace(group.keep, entry_lines(kept, edit.line_map.layout.seq_col))
             change.entries.append(group.keep.entry(group.kind))
         edits.save(change)
     return change

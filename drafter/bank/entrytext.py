@@ -50,7 +50,7 @@ def begin_edit(directory: Path, entry_id: str) -> EditDraft:
     kind, edit, row = Edits(directory).find(entry_id)
     edit.check_editable()
     block = edit.block(row)
-    seq_col = edit.catalog.layout.seq_col
+    seq_col = edit.line_map.layout.seq_col
     if row.indent < 0:  # a flow mapping {…}: shown as block YAML
         text, indent = dump_yaml(edit.data(row)), 0
     else:

@@ -2,7 +2,7 @@
 
 A ``FileEdit`` collects line-span replacements (append, replace, remove, disable) against the
 file as it was read, then writes them in one go: the old file is kept as ``<name>.bak``, the
-new one is put in place atomically, and the span catalog is updated for the next command.
+new one is put in place atomically, and the line map is updated for the next command.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from typing import Any
 from drafter.bank.linemap import (
     GROUP_MARK,
     USER_GROUP,
-    Catalog,
     Layout,
+    LineMap,
     Row,
-    build_catalog,
+    build_line_map,
     decode,
     digest_of,
-    load_catalog,
+    load_line_map,
     rows_of_block,
     split_lines,
     store_cached,
@@ -85,11 +85,11 @@ class FileEdit:
     def __init__(self, directory: Path, kind: str) -> None:
         self.kind = kind
         self.path = directory / KINDS[kind][0]
-        catalog, data = load_catalog(directory, kind)
+        line_map, data = load_line_map(directory, kind)
         text = decode(data, self.path)
         if not text.strip():
             text = render_kind(kind, [])
-            catalog = build_catalog(kind, split_lines(text), self.path)
+            line_map = build_line_map(kind, split_lines(text), self.path)
         self.bom = data.startswith(b"\xef\xbb\xbf")  # kept: some Windows editors want it
         # New lines follow the file's line ends, so a CRLF file does not end up mixed.
         first_end = text.find("\n")
@@ -99,7 +99,7 @@ class FileEdit:
         # Split into lines only when an edit needs them: appending to a large file does not.
         self.text = text
         self._lines: list[str] | None = None
-        self.catalog = catalog
+        self.line_map = line_map
         self._edits: list[_Edit] = []
         self._appended: list[str] = []
 
@@ -116,11 +116,11 @@ class FileEdit:
 
     @property
     def rows(self) -> list[Row]:
-        return self.catalog.rows
+        return self.line_map.rows
 
     def row(self, entry_id: str) -> Row | None:
-        at = self.catalog.by_id.get(entry_id)
-        return self.catalog.rows[at] if at is not None else None
+        at = self.line_map.by_id.get(entry_id)
+        return self.line_map.rows[at] if at is not None else None
 
     def block(self, row: Row) -> list[str]:
         return self.lines[row.start : row.end]
@@ -136,7 +136,7 @@ class FileEdit:
         return split_lines("".join(lines))
 
     def check_editable(self) -> None:
-        if self.catalog.layout.flow:
+        if self.line_map.layout.flow:
             raise BankError(
                 "entries 是写在一行里的 [ … ] 流式列表，无法在保留原有排版的前提下修改；"
                 "请改成每条以“- ”开头的块式写法后再试",
@@ -172,7 +172,7 @@ class FileEdit:
     def append(self, entries: list[dict[str, Any]]) -> None:
         self.check_editable()
         for entry in entries:
-            self._appended += entry_lines(entry, self.catalog.layout.seq_col)
+            self._appended += entry_lines(entry, self.line_map.layout.seq_col)
 
     def set_disabled(self, row: Row, flag: bool) -> bool:
         """Mark the entry; False when it already was as asked."""
@@ -214,12 +214,12 @@ class FileEdit:
                 data.pop(key, None)
             else:
                 data[key] = value
-        return entry_lines(data, self.catalog.layout.seq_col)
+        return entry_lines(data, self.line_map.layout.seq_col)
 
     def _append_edit(self) -> _Edit | None:
         if not self._appended:
             return None
-        layout = self.catalog.layout
+        layout = self.line_map.layout
         lines = list(self._appended)
         if not self._in_user_group(layout.append_at):
             lines.insert(0, " " * layout.seq_col + USER_GROUP + "\n")
@@ -270,7 +270,7 @@ class FileEdit:
         if len(edits) == 1 and edits[0] is tail and tail.start == count and not tail.items_from:
             # Entries added at the end of the file, the usual case: no line of it moves.
             rows = [
-                *self.catalog.rows,
+                *self.line_map.rows,
                 *rows_of_block(tail.lines, count, self._seq_col(), self.path),
             ]
             text = self.text + "".join(tail.lines)
@@ -279,34 +279,34 @@ class FileEdit:
             lines, rows = self._apply(edits)
             text = "".join(lines)
         if rows:
-            layout = self.catalog.layout
-            catalog = Catalog(
+            layout = self.line_map.layout
+            line_map = LineMap(
                 self.kind, rows, Layout(seq_col=layout.seq_col, append_at=rows[-1].end)
             )
         else:  # the list became empty or was just created: small, parse it again
-            catalog = build_catalog(self.kind, lines or split_lines(text), self.path)
+            line_map = build_line_map(self.kind, lines or split_lines(text), self.path)
         if rows and len(rows) <= RECHECK_ENTRIES and len(text) <= RECHECK_CHARS:
-            self._recheck(lines or split_lines(text), catalog)
+            self._recheck(lines or split_lines(text), line_map)
         data = (("\ufeff" if self.bom else "") + text).encode("utf-8")
         backup = write_bank_file(self.path, data, compare=False)
-        store_cached(self.path, digest_of(data), catalog)
-        self.text, self._lines, self.catalog = text, lines, catalog
+        store_cached(self.path, digest_of(data), line_map)
+        self.text, self._lines, self.line_map = text, lines, line_map
         self._edits, self._appended = [], []
         return backup
 
-    def _recheck(self, lines: list[str], catalog: Catalog) -> None:
+    def _recheck(self, lines: list[str], line_map: LineMap) -> None:
         """Parse the whole new text once more before it replaces the file: the edited lines
         must mean, in their place, what they meant alone. (Only for files that parse in well
         under a second; a large bank relies on the spans alone.)"""
         try:
-            fresh = build_catalog(self.kind, lines, self.path)
+            fresh = build_line_map(self.kind, lines, self.path)
         except BankError as exc:
             raise BankError(
                 f"修改后的文件无法解析（{exc.message}），已放弃修改，原文件未动", path=self.path
             ) from None
-        if fresh.rows != catalog.rows:
+        if fresh.rows != line_map.rows:
             first = next(
-                (a for a, b in zip(fresh.rows, catalog.rows, strict=False) if a != b),
+                (a for a, b in zip(fresh.rows, line_map.rows, strict=False) if a != b),
                 fresh.rows[-1] if fresh.rows else None,
             )
             line = first.start + 1 if first else None
@@ -318,10 +318,10 @@ class FileEdit:
             )
 
     def _seq_col(self) -> int:
-        return self.catalog.layout.seq_col
+        return self.line_map.layout.seq_col
 
     def _apply(self, edits: list[_Edit]) -> tuple[list[str], list[Row]]:
-        old = self.catalog.rows
+        old = self.line_map.rows
         seq_col = self._seq_col()
         lines: list[str] = []
         rows: list[Row] = []

@@ -89,7 +89,7 @@ class Layout:
 
 
 @dataclass
-class Catalog:
+class LineMap:
     """A bank file's entries in file order, and its layout."""
 
     kind: str
@@ -223,13 +223,13 @@ def _check_keys(root: Any, path: Path) -> None:
         seen.add(name)
 
 
-def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
+def build_line_map(kind: str, lines: list[str], path: Path) -> LineMap:
     """Parse a whole bank file into rows and layout (the slow path; see ``load``)."""
     import yaml
 
     root = _compose("".join(lines), path)
     if root is None:
-        return Catalog(kind, [], Layout(append_at=len(lines), has_entries=False))
+        return LineMap(kind, [], Layout(append_at=len(lines), has_entries=False))
     if not isinstance(root, yaml.MappingNode):
         raise BankError("素材文件应为映射，并包含 entries: 列表", path=path, line=1)
     _check_keys(root, path)
@@ -244,7 +244,7 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
                 at = (line, column, column)
             else:
                 at = (value.start_mark.line, value.start_mark.column, value.end_mark.column)
-            return Catalog(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
+            return LineMap(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
         if not isinstance(value, yaml.SequenceNode):
             raise BankError(
                 "entries 应为列表", path=path, line=value.start_mark.line + 1, column=None
@@ -252,7 +252,7 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
         if value.flow_style:
             if value.value:
                 rows = [_row(item, lines, 0, 0) for item in value.value]
-                return Catalog(kind, rows, Layout(flow=True))
+                return LineMap(kind, rows, Layout(flow=True))
             if value.start_mark.line != value.end_mark.line:
                 raise BankError(
                     "entries 的空列表 [ ] 跨了几行，请写成一行 entries: []",
@@ -260,15 +260,15 @@ def build_catalog(kind: str, lines: list[str], path: Path) -> Catalog:
                     line=value.start_mark.line + 1,
                 )
             at = (value.start_mark.line, value.start_mark.column, value.end_mark.column)
-            return Catalog(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
+            return LineMap(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
         seq_col = value.start_mark.column
         rows = [_row(item, lines, seq_col, 0) for item in value.value]
-        return Catalog(kind, rows, Layout(seq_col=seq_col, append_at=rows[-1].end))
-    return Catalog(kind, [], Layout(append_at=len(lines), has_entries=False))
+        return LineMap(kind, rows, Layout(seq_col=seq_col, append_at=rows[-1].end))
+    return LineMap(kind, [], Layout(append_at=len(lines), has_entries=False))
 
 
 def _code_stamp() -> str | None:
-    """The code that shapes a catalog, by content: an edited checkout is not served catalogs
+    """The code that shapes a line map, by content: an edited checkout is not served line maps
     of older code, while two installs of the same code (a checkout and its wheel) share them."""
     code = code_stamp(__name__, "drafter.text.normalize")
     return None if code is None else f"{_FORMAT}-{__version__}-{code}"
@@ -286,7 +286,7 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest() + (_code_stamp() or "")
 
 
-def read_cached(path: Path, digest: str) -> Catalog | None:
+def read_cached(path: Path, digest: str) -> LineMap | None:
     cached = _cache_path(path)
     if cached is None:
         return None
@@ -299,23 +299,23 @@ def read_cached(path: Path, digest: str) -> Catalog | None:
             data = marshal.loads(cached.read_bytes())
             if data.get("digest") == digest:
                 rows = [Row(*r) for r in data["rows"]]
-                return Catalog(data["kind"], rows, Layout(*data["layout"]))
+                return LineMap(data["kind"], rows, Layout(*data["layout"]))
     finally:
         if enabled:
             gc.enable()
     return None
 
 
-def store_cached(path: Path, digest: str, catalog: Catalog) -> None:
-    """Best effort: a catalog that cannot be stored only costs a parse next time."""
+def store_cached(path: Path, digest: str, line_map: LineMap) -> None:
+    """Best effort: a line map that cannot be stored only costs a parse next time."""
     cached = _cache_path(path)
     if cached is None:
         return
-    layout = catalog.layout
+    layout = line_map.layout
     data = {
         "digest": digest,
-        "kind": catalog.kind,
-        "rows": [tuple(r) for r in catalog.rows],
+        "kind": line_map.kind,
+        "rows": [tuple(r) for r in line_map.rows],
         "layout": (
             layout.seq_col,
             layout.append_at,
@@ -359,21 +359,21 @@ def split_lines(text: str) -> list[str]:
     return [*out, text[begin:]] if begin < len(text) else out
 
 
-def load_catalog(directory: Path, kind: str) -> tuple[Catalog, bytes]:
-    """The catalog of one bank file and the bytes it describes (a missing file has none)."""
+def load_line_map(directory: Path, kind: str) -> tuple[LineMap, bytes]:
+    """The line map of one bank file and the bytes it describes (a missing file has none)."""
     path = directory / KINDS[kind][0]
     data = read_bytes(path)
     digest = digest_of(data)
-    catalog = read_cached(path, digest)
-    if catalog is None or catalog.kind != kind:
-        catalog = build_catalog(kind, split_lines(decode(data, path)), path)
-        store_cached(path, digest, catalog)
-    return catalog, data
+    line_map = read_cached(path, digest)
+    if line_map is None or line_map.kind != kind:
+        line_map = build_line_map(kind, split_lines(decode(data, path)), path)
+        store_cached(path, digest, line_map)
+    return line_map, data
 
 
 def iter_rows(directory: Path) -> Iterator[tuple[str, Row]]:
     """Every entry of the bank as (kind, row), in bank order."""
     for kind in KINDS:
-        catalog, _ = load_catalog(directory, kind)
-        for row in catalog.rows:
+        line_map, _ = load_line_map(directory, kind)
+        for row in line_map.rows:
             yield kind, row

@@ -16,7 +16,7 @@ from typing import Any
 from drafter.bank.fileedit import FileEdit, bank_lock
 from drafter.bank.layout import config_paths
 from drafter.bank.lexicon import Lexicon, load_lexicon
-from drafter.bank.linemap import Row, load_catalog
+from drafter.bank.linemap import Row, load_line_map
 from drafter.bank.schema import KINDS, entry_problems
 from drafter.bank.store import BANK_MAX_BYTES, Entry, entry_id, parse_entry
 from drafter.errors import BankError, UsageError
@@ -163,10 +163,10 @@ def kind_of(directory: Path, entry_id: str) -> str:
     order += [k for k in KINDS if k != guess]
     ids: list[str] = []
     for kind in order:
-        catalog, _ = load_catalog(directory, kind)
-        if entry_id in catalog.by_id:
+        line_map, _ = load_line_map(directory, kind)
+        if entry_id in line_map.by_id:
             return kind
-        ids += catalog.by_id
+        ids += line_map.by_id
     near = difflib.get_close_matches(entry_id, ids, n=3, cutoff=0.6)
     hint = f"，是不是：{'、'.join(near)}" if near else ""
     raise UsageError(f"素材库里没有编号为“{entry_id}”的条目{hint}")

@@ -61,7 +61,7 @@ def search_rows(
 ) -> list[tuple[str, Row]]:
     """(kind, row) of the entries whose text (or, for points, body) contains ``text``, folded.
 
-    Reads the bank's span catalogs rather than its YAML, so a 100k-entry bank answers in well
+    Reads the bank's line maps rather than its YAML, so a 100k-entry bank answers in well
     under a second once they are cached."""
 
     key = fold(text)

@@ -2,7 +2,7 @@
 
 What they promise: a hand-edited bank file keeps every byte outside the entries a command
 touches (comments, key order, quoting, long lines); writes are serialised by the bank lock and
-atomic (a killed command leaves the old file or the new one, never a torn one); the span catalog
+atomic (a killed command leaves the old file or the new one, never a torn one); the line map
 cached for each file always equals a fresh parse; re-mining keeps the user's entries and
 ``disabled`` marks; and every mistake a user can make ends in a message, not a traceback.
 
@@ -37,10 +37,10 @@ from drafter.bank.check import validate_bank
 from drafter.bank.entrytext import begin_edit, finish_edit
 from drafter.bank.fileedit import FileEdit, bank_lock
 from drafter.bank.linemap import (
-    Catalog,
-    build_catalog,
+    LineMap,
+    build_line_map,
     digest_of,
-    load_catalog,
+    load_line_map,
     read_cached,
     split_lines,
 )
@@ -113,25 +113,25 @@ def at(lines: list[str], line: str, after: str | None = None) -> int:
     return found[0]
 
 
-def cached(bank: Path, kind: str) -> tuple[Catalog, bytes]:
-    """The catalog the last write stored for a kind's file (it must be there)."""
+def cached(bank: Path, kind: str) -> tuple[LineMap, bytes]:
+    """The line map the last write stored for a kind's file (it must be there)."""
     path = bank / KINDS[kind][0]
     data = path.read_bytes()
-    catalog = read_cached(path, digest_of(data))
-    assert catalog is not None, f"no cached catalog for {path.name}"
-    return catalog, data
+    line_map = read_cached(path, digest_of(data))
+    assert line_map is not None, f"no cached line map for {path.name}"
+    return line_map, data
 
 
-def assert_catalog_fresh(bank: Path, kind: str, *, must_be_cached: bool = False) -> None:
-    """The catalog drafter would use equals a fresh parse of the file's text."""
+def assert_line_map_fresh(bank: Path, kind: str, *, must_be_cached: bool = False) -> None:
+    """The line map drafter would use equals a fresh parse of the file's text."""
     if must_be_cached:
-        catalog, data = cached(bank, kind)
+        line_map, data = cached(bank, kind)
     else:
-        catalog, data = load_catalog(bank, kind)
+        line_map, data = load_line_map(bank, kind)
     path = bank / KINDS[kind][0]
-    fresh = build_catalog(kind, split_lines(data.decode("utf-8").removeprefix("\ufeff")), path)
-    assert catalog.rows == fresh.rows
-    assert catalog.layout == fresh.layout
+    fresh = build_line_map(kind, split_lines(data.decode("utf-8").removeprefix("\ufeff")), path)
+    assert line_map.rows == fresh.rows
+    assert line_map.layout == fresh.layout
 
 
 def assert_valid(bank: Path) -> None:
@@ -272,7 +272,7 @@ def test_add_inserts_only_the_new_entry_and_keeps_long_lines_on_one_line(
     assert again == before[:tail] + added + second + before[tail:]
     assert second[0].startswith("- id: pt-") and USER_GROUP not in second
     assert_valid(hand_bank)
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
 
 
 REMOVED_SPANS = {
@@ -301,7 +301,7 @@ def test_remove_takes_out_exactly_the_entry_lines(hand_bank: Path, entry: str) -
     assert "points.yaml.bak" in result.stdout
     assert entry not in entries_by_id(hand_bank)
     assert_valid(hand_bank)
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
 
 
 def test_disable_adds_one_line_per_entry_and_enable_restores_the_bytes(hand_bank: Path) -> None:
@@ -330,10 +330,10 @@ def test_disable_adds_one_line_per_entry_and_enable_restores_the_bytes(hand_bank
     assert points["pt-hand000004"].extra["body"] == "折叠的展开文字， 第二行接着写。"
     assert not any(e.id in ids for e in load_bank(hand_bank).all())  # never drafted
     assert_valid(hand_bank)
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
     ok(bank_run(hand_bank, "enable", *ids))
     assert path.read_bytes() == original
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
 
 
 def test_edit_changes_only_the_edited_line(hand_bank: Path, editor: Editor) -> None:
@@ -349,7 +349,7 @@ def test_edit_changes_only_the_edited_line(hand_bank: Path, editor: Editor) -> N
     assert "# 条目内部的注释\n" in shown and "body: |\n  第一行展开文字。\n" in shown
     assert editor.kept() == []  # the temporary text is gone after a good edit
     assert_valid(hand_bank)
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
 
 
 def test_edit_of_the_long_entry_keeps_its_long_line_and_its_comment(
@@ -370,7 +370,7 @@ def test_edit_of_the_long_entry_keeps_its_long_line_and_its_comment(
     assert now[line] == "  origin: user\n"
     assert now[:line] == before[:line]
     assert_valid(hand_bank)
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
 
 
 # ── 5. bank edit with a scripted $EDITOR ─────────────────────────────────────────────────
@@ -594,7 +594,7 @@ def test_remove_notes_mined_entries_and_heading_patterns(bank: Path) -> None:
     assert "h-d5e4b0a40b" not in ids and "ph-6aff643805" not in ids
     assert_valid(bank)
     for kind in ("heading", "phrase"):
-        assert_catalog_fresh(bank, kind, must_be_cached=True)
+        assert_line_map_fresh(bank, kind, must_be_cached=True)
 
 
 def test_disable_and_enable_report_what_was_already_so(bank: Path) -> None:
@@ -655,7 +655,7 @@ def test_dedupe_lists_on_dry_run_and_merges_with_yes(bank: Path) -> None:
     assert phrases == ["ph-dup0000001", "ph-dup0000004"]  # merged user entries are removed
     assert "# 注释留在原处\n" in (bank / "phrases.yaml").read_text(encoding="utf-8")
     assert_valid(bank)
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
     assert "没有发现重复" in ok(bank_run(bank, "dedupe", "--dry-run", "-k", "phrase")).stdout
 
 
@@ -876,13 +876,13 @@ def test_add_disable_remove_on_edge_layouts(bank: Path, layout: str) -> None:
     if layout == "indented-items":
         assert f"  - id: {new_id}\n" in text and text.endswith("  # 尾注\n")
     assert_valid(bank)
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
     ok(bank_run(bank, "disable", new_id))
     assert entries_by_id(bank)[new_id].disabled
     ok(bank_run(bank, "remove", new_id))
     assert new_id not in entries_by_id(bank)
     assert_valid(bank)
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
 
 
 def test_a_missing_kind_file_is_created_on_add(bank: Path) -> None:
@@ -947,14 +947,14 @@ def test_crlf_files_keep_their_lines(bank: Path) -> None:
     assert after[: len(old)] == old
     ok(bank_run(bank, "disable", "ph-hand000001"))
     assert entries_by_id(bank)["ph-hand000001"].disabled
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
     ok(bank_run(bank, "enable", "ph-hand000001"))
     assert path.read_bytes().decode().splitlines(keepends=True)[: len(old)] == old
     ok(bank_run(bank, "remove", "ph-hand000002"))
     now = path.read_bytes().decode()
     assert now.startswith("".join(old[:8])) and "原有的第二条" not in now
     assert_valid(bank)
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
 
 
 U2028 = (
@@ -977,20 +977,20 @@ def test_a_line_separator_inside_a_text_is_kept(bank: Path) -> None:
     assert entries_by_id(bank)["ph-hand000001"].text == "前半句\u2028后半句"
     ok(bank_run(bank, "disable", "ph-hand000001", "ph-hand000002"))
     ok(bank_run(bank, "add", "-k", "phrase", NEW_PHRASE))
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
     ok(bank_run(bank, "enable", "ph-hand000001", "ph-hand000002"))
     ok(bank_run(bank, "remove", "ph-hand000002"))
     text = path.read_text(encoding="utf-8")
     assert text.startswith(U2028[: U2028.index("- id: ph-hand000002")])
     assert entries_by_id(bank)["ph-hand000001"].text == "前半句\u2028后半句"
     assert_valid(bank)
-    assert_catalog_fresh(bank, "phrase", must_be_cached=True)
+    assert_line_map_fresh(bank, "phrase", must_be_cached=True)
     # Typed text with a line separator is a line break: refused for one-line kinds.
     result = bank_run(bank, "add", "-k", "phrase", "前半\u2028后半")
     assert result.exit_code != 0 and "只能是一行文字" in result.stderr
 
 
-# ── 7. property: after any sequence of writes, the cached catalog is a fresh parse ─────────
+# ── 7. property: after any sequence of writes, the cached line map is a fresh parse ─────────
 
 
 def _edited(text: str, rng: random.Random, kind: str) -> str:
@@ -1009,7 +1009,7 @@ def _edited(text: str, rng: random.Random, kind: str) -> str:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_random_writes_keep_the_cached_catalog_equal_to_a_fresh_parse(
+def test_random_writes_keep_the_cached_line_map_equal_to_a_fresh_parse(
     tmp_path: Path, seed: int
 ) -> None:
     rng = random.Random(seed)
@@ -1042,10 +1042,10 @@ def test_random_writes_keep_the_cached_catalog_equal_to_a_fresh_parse(
             entry = rng.choice(ids)
             draft = begin_edit(target, entry)
             finish_edit(target, draft, _edited(draft.text, rng, draft.kind), tmp_path / "e.yaml")
-        for kind in KINDS:  # a file that did not change keeps its (checked) catalog
+        for kind in KINDS:  # a file that did not change keeps its (checked) line map
             data = (target / KINDS[kind][0]).read_bytes()
             if seen.get(kind) != data:
-                assert_catalog_fresh(target, kind)
+                assert_line_map_fresh(target, kind)
                 seen[kind] = data
         if step % 12 == 11:
             assert_valid(target)
@@ -1084,10 +1084,10 @@ def test_re_mining_keeps_user_entries_and_disabled_marks(tmp_path: Path) -> None
     assert after[victim.id].disabled and after[pattern.id].disabled
     assert gone.id in after and not after[gone.id].disabled  # removed: mined again
     assert_valid(out)
-    # The write commands work on the re-mined files (the cached catalogs are stale).
+    # The write commands work on the re-mined files (the cached line maps are stale).
     ok(bank_run(out, "enable", victim.id))
     assert not entries_by_id(out)[victim.id].disabled
-    assert_catalog_fresh(out, "point", must_be_cached=True)
+    assert_line_map_fresh(out, "point", must_be_cached=True)
 
 
 @pytest.mark.slow
@@ -1161,7 +1161,7 @@ for i in range(count):
 def test_two_processes_adding_at_once_both_land(tmp_path: Path) -> None:
     target = copy_bank(tmp_path)
     big_phrases(target / "phrases.yaml", 200, 30)  # a third of a megabyte: longer lock holds
-    load_catalog(target, "phrase")  # warm the shared cache, as any earlier command would
+    load_line_map(target, "phrase")  # warm the shared cache, as any earlier command would
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER, encoding="utf-8")
     barrier = tmp_path / "go"
@@ -1187,7 +1187,7 @@ def test_two_processes_adding_at_once_both_land(tmp_path: Path) -> None:
             assert texts.count(f"{side}方第{i}条并发写入的常用语") == 1
     assert all(t.startswith(f"第{i}条") for i, t in enumerate(texts[:200]))  # untouched
     assert ok(bank_run(target, "validate")).stdout
-    assert_catalog_fresh(target, "phrase")
+    assert_line_map_fresh(target, "phrase")
 
 
 @pytest.mark.slow
@@ -1217,7 +1217,7 @@ def test_many_adds_started_at_the_same_moment_all_land(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode()
-    assert_catalog_fresh(target, "point")
+    assert_line_map_fresh(target, "point")
 
 
 # ── 3. SIGKILL during a write ────────────────────────────────────────────────────────────
@@ -1269,7 +1269,7 @@ def test_sigkill_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path: Pat
     target = copy_bank(tmp_path)
     path = target / "phrases.yaml"
     big_phrases(path, BIG, 30)
-    load_catalog(target, "phrase")  # warm cache: the children spend their time writing
+    load_line_map(target, "phrase")  # warm cache: the children spend their time writing
     landed: list[str] = []
     mid_writes = 0
     # Kills at fixed delays land anywhere (start-up, reading, writing, after); kills the moment
@@ -1300,7 +1300,7 @@ def test_sigkill_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path: Pat
         ], f"attempt {n}"
         landed.append(text)
     assert mid_writes >= 1, "no kill landed while the new file was being written"
-    # The lock died with the killed processes; a stale catalog cache is not trusted.
+    # The lock died with the killed processes; a stale line-map cache is not trusted.
     done = subprocess.run(
         [
             *drafter_command(),
@@ -1324,7 +1324,7 @@ def test_sigkill_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path: Pat
     texts = [e["text"] for e in loaded["entries"]]
     assert len(texts) == BIG + len(landed) + 1
     assert texts[BIG:] == [*landed, FINAL]
-    assert_catalog_fresh(target, "phrase", must_be_cached=True)
+    assert_line_map_fresh(target, "phrase", must_be_cached=True)
 
 
 # ── regressions: bugs these tests found, fixed ───────────────────────────────────────────
@@ -1444,12 +1444,12 @@ def test_bug_remove_of_an_entry_holding_an_anchor(bank: Path) -> None:
     assert result.exit_code != 0 or validate_bank(bank) == []
 
 
-def test_bug_edit_with_a_leading_comment_and_the_cached_catalog(
+def test_bug_edit_with_a_leading_comment_and_the_cached_line_map(
     hand_bank: Path, editor: Editor
 ) -> None:
     env = editor.env([["id: pt-hand000004", "# 新加的说明\nid: pt-hand000004"]])
     ok(bank_run(hand_bank, "edit", "pt-hand000004", env=env))
-    assert_catalog_fresh(hand_bank, "point", must_be_cached=True)
+    assert_line_map_fresh(hand_bank, "point", must_be_cached=True)
 
 
 def test_bug_edit_problem_lines_count_the_hint_lines(hand_bank: Path, editor: Editor) -> None:
