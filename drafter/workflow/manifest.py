@@ -42,14 +42,6 @@ def read_output(path: Path, max_bytes: int = OUTPUT_MAX_BYTES) -> bytes:
     return read_file_bytes(path, max_bytes=max_bytes)
 
 
-def file_sha256(path: Path) -> str | None:
-    """The file's digest, or ``None`` when it is not there (or cannot be read)."""
-    try:
-        return sha256(read_output(path))
-    except DrafterError:
-        return None
-
-
 @dataclass
 class Record:
     """One brief in the manifest: how it ended, what it wrote, and how to make it again."""
