@@ -34,7 +34,7 @@ from pathlib import Path
 
 from benchlib import REPO, git_revision, load_average, median
 
-_DIGITS = "零一二三四五六七八九"
+from drafter.text.numbering import int_to_chinese
 
 # Run in the child: one parse (or one step of it, or mine) of the given file, with timings.
 _CHILD = r"""
@@ -66,23 +66,6 @@ print(json.dumps({"total": total, "structure": step, "peak": peak, "rss": rss}))
 """
 
 
-def chinese_numeral(n: int) -> str:
-    """1 -> 一, 15 -> 十五, 120 -> 一百二十, 1005 -> 一千零五 (up to 9,999)."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    unit, size = ("百", 100) if n < 1000 else ("千", 1000)
-    head, rest = divmod(n, size)
-    if not rest:
-        return _DIGITS[head] + unit
-    gap = "零" if rest < size // 10 else ""
-    tail = chinese_numeral(rest)
-    return _DIGITS[head] + unit + gap + ("一" + tail if 10 <= rest < 20 else tail)
-
-
 def sentences_file(count: int) -> str:
     return "加强学习。" * count + "\n"
 
@@ -93,7 +76,7 @@ def clauses_file(count: int) -> str:
     lines = ["某某管理条例"]
     for i in range(1, count + 1):
         lines.append(
-            f"第{chinese_numeral(i)}条 各单位应当{verbs[i % 6]}{things[i * 7 % 5]}。"
+            f"第{int_to_chinese(i)}条 各单位应当{verbs[i % 6]}{things[i * 7 % 5]}。"
             "具体办法由主管部门另行制定，报上级机关备案。"
         )
     return "\n".join(lines) + "\n"

@@ -21,27 +21,9 @@ from drafter.corpus.noise import Para, _dedupe, clean_lines
 from drafter.corpus.parse import parse_text
 from drafter.text import parallel
 from drafter.text.normalize import fold_normalized
+from drafter.text.numbering import int_to_chinese
 from drafter.text.parallel import Shape, parallel_group, similarity
 from drafter.text.sentences import split_sentences
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """1 -> 一, 15 -> 十五, 120 -> 一百二十, 1005 -> 一千零五 (up to 9,999)."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    unit, size = ("百", 100) if n < 1000 else ("千", 1000)
-    head, rest = divmod(n, size)
-    if not rest:
-        return _DIGITS[head] + unit
-    gap = "零" if rest < size // 10 else ""
-    tail = chinese_numeral(rest)
-    return _DIGITS[head] + unit + gap + ("一" + tail if 10 <= rest < 20 else tail)
 
 
 def numbered_clauses(count: int) -> str:
@@ -52,7 +34,7 @@ def numbered_clauses(count: int) -> str:
     lines = ["某某管理条例"]
     for i in range(1, count + 1):
         lines.append(
-            f"第{chinese_numeral(i)}条 各单位应当{rng.choice(verbs)}{rng.choice(things)}。"
+            f"第{int_to_chinese(i)}条 各单位应当{rng.choice(verbs)}{rng.choice(things)}。"
             "具体办法由主管部门另行制定，报上级机关备案。"
         )
     return "\n".join(lines) + "\n"
