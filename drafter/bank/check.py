@@ -56,7 +56,7 @@ class _Checker:
         line, column = at if at else (None, None)
         self.problems.append(BankProblem(path, line, column, message))
 
-    def entry(self, path: Path, kind: str, raw: Any, at: tuple[int, int]) -> None:
+    def entry(self, path: Path, kind: str, raw: Any, at: Position) -> None:
         if isinstance(raw, PosDict):
             for key, where in raw.duplicates:
                 self.add(path, where, f"键“{key}”重复出现")

@@ -5,6 +5,12 @@ nothing else, so a hand-edited file keeps its comments, key order, quoting and l
 for byte. Where each entry sits comes from libyaml's node positions; parsing a large file takes
 seconds, so the spans (with each entry's folded text, for duplicate checks and search) are cached
 under the file's content digest and updated by every edit drafter makes.
+
+A span is not a position: ``Row.start``/``end`` are 0-based, end-exclusive indexes into the
+file's lines, covering a whole entry with the comment lines under it. Positions for messages are
+``drafter.files.yamlio``'s (``node_position`` here; ``LineDict`` for the bank as drafting reads
+it, ``PosDict`` for ``bank validate``): they know where a node begins but not where it ends, and
+they build Python values, which this module does not need, so spans come from the nodes.
 """
 
 from __future__ import annotations
@@ -25,7 +31,14 @@ from drafter.bank.store import BANK_MAX_BYTES, Entry, Source
 from drafter.errors import BankError
 from drafter.files.cache import cache_dir, code_stamp, store_marshal
 from drafter.files.decoding import read_file_bytes
-from drafter.files.yamlio import MAX_DEPTH, TOO_DEEP, base_loader, nesting_bound, yaml_error
+from drafter.files.yamlio import (
+    MAX_DEPTH,
+    TOO_DEEP,
+    base_loader,
+    nesting_bound,
+    node_position,
+    yaml_error,
+)
 from drafter.text.normalize import fold
 
 _FORMAT = 2  # bump when the cached shape changes
@@ -214,7 +227,7 @@ def _check_keys(root: Any, path: Path) -> None:
     seen: set[str] = set()
     for key_node, _ in root.value:
         name = _scalar(key_node)
-        line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        line, column = node_position(key_node)
         if name not in FILE_KEYS:
             message = unknown_key(name if name is not None else "?", FILE_KEYS)
             raise BankError(message, path=path, line=line, column=column)
@@ -246,9 +259,7 @@ def build_line_map(kind: str, lines: list[str], path: Path) -> LineMap:
                 at = (value.start_mark.line, value.start_mark.column, value.end_mark.column)
             return LineMap(kind, [], Layout(append_at=at[0] + 1, empty_value=at))
         if not isinstance(value, yaml.SequenceNode):
-            raise BankError(
-                "entries 应为列表", path=path, line=value.start_mark.line + 1, column=None
-            )
+            raise BankError("entries 应为列表", path=path, line=node_position(value)[0])
         if value.flow_style:
             if value.value:
                 rows = [_row(item, lines, 0, 0) for item in value.value]
@@ -257,7 +268,7 @@ def build_line_map(kind: str, lines: list[str], path: Path) -> LineMap:
                 raise BankError(
                     "entries 的空列表 [ ] 跨了几行，请写成一行 entries: []",
                     path=path,
-                    line=value.start_mark.line + 1,
+                    line=node_position(value)[0],
                 )
             at = (value.start_mark.line, value.start_mark.column, value.end_mark.column)
             return LineMap(kind, [], Layout(append_at=at[0] + 1, empty_value=at))

@@ -21,6 +21,7 @@ from drafter.bank.schema import KINDS, entry_problems
 from drafter.bank.store import BANK_MAX_BYTES, Entry, entry_id, parse_entry
 from drafter.errors import BankError, UsageError
 from drafter.files.decoding import read_file_bytes
+from drafter.files.yamlio import Position
 from drafter.text.normalize import fold, normalize_text
 
 # Kinds whose text is one line: a heading or a quotation with a line break is a paste mistake.
@@ -245,7 +246,7 @@ def set_disabled(directory: Path, ids: Iterable[str], flag: bool) -> Change:
 
 def problems_error(
     path: Path,
-    problems: list[tuple[tuple[int, int] | None, str]],
+    problems: list[tuple[Position | None, str]],
     error: type[BankError] = BankError,
 ) -> BankError:
     """All problems of one text as one error (the first gives the position)."""

@@ -21,7 +21,14 @@ from drafter.bank.schema import CORE_KEYS, KINDS, entry_problems, kind_problem
 from drafter.bank.store import Bank, Entry, entry_id
 from drafter.errors import InvalidEntry, UsageError
 from drafter.files.decoding import read_file_bytes
-from drafter.files.yamlio import PosDict, PosList, dump_yaml, positioned_text, read_yaml_text
+from drafter.files.yamlio import (
+    PosDict,
+    Position,
+    PosList,
+    dump_yaml,
+    positioned_text,
+    read_yaml_text,
+)
 from drafter.text.normalize import fold
 
 FORMATS = ("yaml", "json", "csv")
@@ -115,7 +122,7 @@ class ImportReport:
     change: Change = field(default_factory=Change)
 
 
-Located = tuple[Any, tuple[int, int] | None]  # a raw entry and where it starts
+Located = tuple[Any, Position | None]  # a raw entry and where it starts
 
 
 def _csv_rows(text: str, path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -158,7 +165,7 @@ def _csv_items(text: str, path: Path) -> list[Located]:
     if missing:
         raise InvalidEntry(f"CSV 缺少列：{'、'.join(missing)}", path=path, line=1)
     items: list[Located] = []
-    problems: list[tuple[tuple[int, int] | None, str]] = []
+    problems: list[tuple[Position | None, str]] = []
     for line, row in rows:
         raw: dict[str, Any] = {"kind": row.get("kind") or "", "text": row.get("text") or ""}
         dims = row.get("dimensions") or ""
@@ -228,7 +235,7 @@ def import_entries(directory: Path, path: Path, default_kind: str | None = None)
     """Add the entries of ``path`` to the bank as the user's own; nothing if any is invalid."""
     lexicon = bank_lexicon(directory)
     names = set(lexicon.names)
-    problems: list[tuple[tuple[int, int] | None, str]] = []
+    problems: list[tuple[Position | None, str]] = []
     wanted: list[dict[str, Any]] = []
     for raw, at in read_import(path):
         if not isinstance(raw, dict):

@@ -3,6 +3,20 @@
 Untrusted YAML is bounded before it is parsed: a size limit, a nesting limit (libyaml's composer
 recurses in C and crashes the interpreter on tens of thousands of nested ``[``), and, for
 positioned loading, a budget on how far aliases may expand.
+
+Positions come in two grains here, and a third kind of place is kept elsewhere:
+
+* ``load_yaml``/``load_text`` give ``LineDict``: each mapping knows its first line, nothing more.
+  It is the fast reader of whole bank, lexicon and theme files (PyYAML's own constructor, aliases
+  shared rather than copied), whose messages name an entry's line.
+* ``load_positioned``/``positioned_text`` give ``PosDict``/``PosList``: the line and column of
+  every key and value, for files checked key by key (briefs, style profiles, imports, an entry
+  being edited, ``bank validate``). Slower, and stricter: only plain tags, aliases on a budget.
+* ``drafter.bank.linemap`` keeps line *spans* (0-based, end exclusive) of whole bank entries, to
+  replace their lines when a file is edited in place; none of the above knows where a node ends.
+
+Wherever a message names a place, ``mark_position``/``node_position`` turn the parser's 0-based
+mark into the 1-based line and column.
 """
 
 from __future__ import annotations
@@ -25,9 +39,25 @@ MAX_DEPTH = 200  # real banks and briefs nest fewer than ten levels
 TOO_DEEP = f"YAML 嵌套过深（超过 {MAX_DEPTH} 层），拒绝读取"
 _INDICATORS = re.compile(r"(?:[-?:][ \t]+){8,}")
 
+Position = tuple[int, int]  # (line, column), both 1-based
+
+
+def mark_position(mark: Any) -> Position:
+    """Where a parser's mark (0-based line and column) points, as messages name it."""
+    return mark.line + 1, mark.column + 1
+
+
+def node_position(node: Any) -> Position:
+    """Where a composed node begins, as messages name it."""
+    return mark_position(node.start_mark)
+
 
 class LineDict(dict[str, Any]):
-    """A mapping that remembers the line (1-based) where it began in its file."""
+    """A mapping that remembers the line (1-based) where it began in its file.
+
+    Only the line, and only of mappings: what the bank's own messages need, kept cheap for
+    100k-entry files (``PosDict`` places every key and value, at a cost; see the module's notes).
+    """
 
     line: int = 0
     duplicated: bool = False  # some key was written twice (the last value won)
@@ -56,7 +86,7 @@ def _loader() -> Any:
             raise yaml.constructor.ConstructorError(
                 None, None, "映射的键必须是简单的文字", node.start_mark
             ) from None
-        result.line = node.start_mark.line + 1
+        result.line = node_position(node)[0]
         # Fewer keys than pairs: a key written twice, whose first value is silently lost
         # (merged keys "<<" are overridden by design, and give node.value a new list).
         if len(result) < len(pairs) and node.value is explicit:
@@ -199,8 +229,9 @@ def yaml_error(
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
-        line = mark.line + 1 + line_offset if mark else None
-        column = mark.column + 1 if mark else None
+        at = mark_position(mark) if mark else None
+        line = at[0] + line_offset if at else None
+        column = at[1] if at else None
         return error(f"YAML 格式错误：{problem}", path=path, line=line, column=column)
     if isinstance(exc, RecursionError):
         return error("YAML 嵌套过深，拒绝读取", path=path)
@@ -230,11 +261,12 @@ def load_text(
         raise yaml_error(exc, path, error, line_offset, text) from exc
 
 
-Position = tuple[int, int]  # (line, column), both 1-based
-
-
 class PosDict(dict[Any, Any]):
-    """A mapping that knows where it, each of its keys and each of its values are in the file."""
+    """A mapping that knows where it, each of its keys and each of its values are in the file.
+
+    For files checked key by key; a bank as drafting reads it only needs ``LineDict``, and an
+    edit in place needs ``drafter.bank.linemap``'s line spans (see the module's notes).
+    """
 
     def __init__(self, line: int, column: int) -> None:
         super().__init__()
@@ -257,10 +289,6 @@ class PosList(list[Any]):
         self.items_at: list[Position] = []
 
 
-def _mark(node: Any) -> Position:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 
@@ -277,7 +305,7 @@ class _Builder:
     def build(self, node: Any) -> Any:
         self.budget -= 1
         if self.budget < 0:  # aliases re-enter shared nodes: a tiny file can expand without end
-            line, column = _mark(node)
+            line, column = node_position(node)
             raise self.error(
                 "YAML 的锚点和别名展开后过大，拒绝读取", path=self.path, line=line, column=column
             )
@@ -286,27 +314,27 @@ class _Builder:
                 return node.value  # most values: skip the constructor's bookkeeping
             return self.constructor.construct_object(node)
         if node.tag not in _PLAIN_TAGS:  # a scalar's tag is checked by its constructor
-            line, column = _mark(node)
+            line, column = node_position(node)
             raise self.error(
                 f"不支持的 YAML 标签 {node.tag}", path=self.path, line=line, column=column
             )
         if isinstance(node, self.yaml.SequenceNode):
-            items = PosList(*_mark(node))
+            items = PosList(*node_position(node))
             for child in node.value:
                 items.append(self.build(child))
-                items.items_at.append(_mark(child))
+                items.items_at.append(node_position(child))
             return items
         return self._mapping(node)
 
     def _mapping(self, node: Any) -> PosDict:
-        out = PosDict(*_mark(node))
+        out = PosDict(*node_position(node))
         explicit = []
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 merged = self.build(value_node)
                 for source in merged if isinstance(merged, list) else [merged]:
                     if not isinstance(source, PosDict):
-                        line, column = _mark(value_node)
+                        line, column = node_position(value_node)
                         raise self.error(
                             "合并键 << 的值必须是映射（或映射的列表）",
                             path=self.path,
@@ -320,7 +348,7 @@ class _Builder:
                             out.values_at[key] = source.values_at[key]
                 continue
             if not isinstance(key_node, self.yaml.ScalarNode):
-                line, column = _mark(key_node)
+                line, column = node_position(key_node)
                 raise self.error(
                     "映射的键必须是简单的文字", path=self.path, line=line, column=column
                 )
@@ -329,11 +357,11 @@ class _Builder:
         for key_node, value_node in explicit:
             key = self.constructor.construct_object(key_node)
             if key in seen:
-                out.duplicates.append((key, _mark(key_node)))
+                out.duplicates.append((key, node_position(key_node)))
             seen.add(key)
             out[key] = self.build(value_node)
-            out.keys_at[key] = _mark(key_node)
-            out.values_at[key] = _mark(value_node)
+            out.keys_at[key] = node_position(key_node)
+            out.values_at[key] = node_position(value_node)
         return out
 
 
