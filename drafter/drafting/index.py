@@ -2,8 +2,9 @@
 
 Reading a large bank's YAML takes seconds; drafting needs a fraction of it. The first run builds
 an index (texts polished, entries grouped by dimension, heading clauses pre-split) and stores it
-with ``marshal`` in the user's cache folder, keyed by the bank files' size and modification time.
-Later runs load that in milliseconds, without importing YAML at all.
+with ``marshal`` in the user's cache folder, keyed by the bank files' size and modification time
+and by the source of the modules that shape it. Later runs load that in milliseconds, without
+importing YAML at all.
 """
 
 from __future__ import annotations
