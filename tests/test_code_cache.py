@@ -50,7 +50,7 @@ def counted(kind, build):
     return run
 
 index.build_index = counted("index", index.build_index)
-linemap.build_catalog = counted("linemap", linemap.build_catalog)
+linemap.build_line_map = counted("linemap", linemap.build_line_map)
 bank, what = Path(sys.argv[1]), sys.argv[2]
 result = {"package": drafter.__file__, "built": built}
 if what == "index":
