@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import copy
+import functools
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+from typer.models import ParameterInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -56,3 +60,39 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.iterdir())
         if p.is_file() and not p.name.startswith(".")
     }
+
+
+def _fresh_copies(
+    get_params: Callable[[Callable[..., Any]], dict[str, Any]],
+) -> Callable[[Callable[..., Any]], dict[str, Any]]:
+    """``get_params``, computed once per function; each call gets fresh copies of the parameters
+    and their typer options, as typer makes them itself."""
+    remembered = functools.cache(get_params)
+
+    def fresh(meta: Any) -> Any:
+        meta = copy.copy(meta)
+        if isinstance(meta.default, ParameterInfo):
+            meta.default = copy.copy(meta.default)
+        return meta
+
+    def get_params_from_function(func: Callable[..., Any]) -> dict[str, Any]:
+        return {name: fresh(meta) for name, meta in remembered(func).items()}
+
+    return get_params_from_function
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _typer_reads_each_signature_once() -> Iterator[None]:
+    """Typer's ``CliRunner`` builds the whole click command tree anew for every ``invoke``, and
+    most of that build (about 37 ms of 40; some 630 invokes make it a quarter of the suite's CPU
+    time) is reading the signatures and evaluating the string annotations of the same two dozen
+    command functions. They never change, so each is read once per session. The tree itself is
+    still built afresh for each invoke (the group installs its converters then, see
+    ``cli/convert.py``), and a ``drafter`` child process builds its own without this."""
+    original = getattr(typer.main, "get_params_from_function", None)
+    if original is None:  # another typer: no harm, only slower
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.main, "get_params_from_function", _fresh_copies(original))
+        yield
