@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Without pytest-xdist (``-p no:xdist``, or an install without the test extra), the
+    ``--numprocesses`` and ``--dist`` of the default options (pyproject.toml) are accepted and
+    ignored: the suite runs in this one process."""
+    if pluginmanager.has_plugin("xdist"):
+        return
+    group = parser.getgroup("xdist", "pytest-xdist is not loaded: these are ignored")
+    group.addoption("--numprocesses", default=None, help="ignored: no pytest-xdist")
+    group.addoption("--dist", default="no", help="ignored: no pytest-xdist")
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return ROOT / "seeds"
