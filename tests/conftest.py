@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import gc
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -107,3 +108,12 @@ def _typer_reads_each_signature_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(typer.main, "get_params_from_function", _fresh_copies(original))
         yield
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Python's full garbage collections walk every live object, and once the tests are
+    collected those are many (the modules, hypothesis, a thousand test items): one worker spent
+    5 of its 57 s of CPU in such walks. Those objects live until the end of the session, so they
+    are set aside (``gc.freeze``) and a collection walks only what the tests make: 1.8 s."""
+    gc.collect()
+    gc.freeze()
