@@ -798,13 +798,26 @@ def end(pids: Iterable[int]) -> None:
         time.sleep(0.01)
 
 
-def reference(tmp_path: Path) -> dict[str, bytes]:
-    write_briefs(tmp_path / "briefs.yaml", many_briefs(BIG))
-    result = batch("briefs.yaml", "--out", "reference")
+@pytest.fixture(scope="module")
+def big_reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The drafts of a clean run of the BIG briefs, made once for the kill tests below."""
+    folder = tmp_path_factory.mktemp("reference")
+    write_briefs(folder / "briefs.yaml", many_briefs(BIG))
+    # Module fixtures run before conftest's per-test cache setting: keep the index cache private.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DRAFTER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        patch.chdir(folder)
+        result = batch("briefs.yaml", "--out", "reference")
     assert result.exit_code == 0, result.stderr
-    ref = drafts(tmp_path / "reference")
+    ref = drafts(folder / "reference")
     assert len(ref) == BIG
     return ref
+
+
+def reference(tmp_path: Path, big_reference: dict[str, bytes]) -> dict[str, bytes]:
+    """The BIG briefs in ``tmp_path``, for the batch the test kills, and their clean drafts."""
+    write_briefs(tmp_path / "briefs.yaml", many_briefs(BIG))
+    return big_reference
 
 
 def check_recovery(tmp_path: Path, out: Path, jobs: int, ref: dict[str, bytes]) -> None:
@@ -837,10 +850,10 @@ def check_recovery(tmp_path: Path, out: Path, jobs: int, ref: dict[str, bytes]) 
 @pytest.mark.slow
 @POSIX_ONLY
 def test_sigkill_mid_batch_then_rerun_completes_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big_reference: dict[str, bytes]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    ref = reference(tmp_path)
+    ref = reference(tmp_path, big_reference)
     out = tmp_path / "out"
     proc = start(tmp_path, out, jobs=1)
     try:
@@ -862,10 +875,10 @@ LINUX_ONLY = pytest.mark.skipif(
 @POSIX_ONLY
 @LINUX_ONLY
 def test_sigkill_of_a_parallel_batch_and_its_workers_then_rerun(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big_reference: dict[str, bytes]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    ref = reference(tmp_path)
+    ref = reference(tmp_path, big_reference)
     out = tmp_path / "out"
     proc = start(tmp_path, out, jobs=2, session=True)  # its own process group
     workers: list[int] = []
@@ -885,10 +898,10 @@ def test_sigkill_of_a_parallel_batch_and_its_workers_then_rerun(
 @POSIX_ONLY
 @LINUX_ONLY
 def test_sigkill_of_a_parallel_batch_parent_then_rerun(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big_reference: dict[str, bytes]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    ref = reference(tmp_path)
+    ref = reference(tmp_path, big_reference)
     out = tmp_path / "out"
     proc = start(tmp_path, out, jobs=2)
     workers: list[int] = []
