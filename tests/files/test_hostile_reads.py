@@ -83,9 +83,10 @@ def bank(tmp_path: Path) -> Path:
 
 
 def _fifo_args(name: str, path: Path, bank: Path) -> list[str]:
+    # Outputs go beside the bank (in the test's tmp_path), never beside /dev/zero.
     return {
         "parse": ["parse", str(path)],
-        "batch": ["batch", str(path), "--out", str(path.parent / "out")],
+        "batch": ["batch", str(path), "--out", str(bank.parent / "out")],
         "style": ["draft", "-t", THEME, "-f", "docx", "-o", "a.docx", "--style", str(path)],
         "avoid": ["draft", "-t", THEME, "--seed", "1", "--avoid", str(path)],
         "bank import": ["bank", "import", str(path), "--bank", str(bank)],
