@@ -390,8 +390,9 @@ def _targets(total: int) -> dict[str, int]:
 
 def build_bank(directory: Path, total: int, merged_patterns: bool) -> SyntheticBank:
     """Write a bank of about ``total`` entries into ``directory``: YAML text, deterministic."""
+    from drafter.bank.layout import BANK_MAX_BYTES
     from drafter.bank.lexicon import load_lexicon
-    from drafter.bank.store import BANK_MAX_BYTES, KINDS, entry_id, load_bank
+    from drafter.bank.store import KINDS, entry_id, load_bank
     from drafter.text.normalize import fold_normalized
 
     start = time.perf_counter()

@@ -31,9 +31,10 @@ from typer.testing import CliRunner
 
 from drafter.bank.check import validate_bank
 from drafter.bank.create import init_bank
+from drafter.bank.layout import bank_files
 from drafter.bank.schema import KINDS
 from drafter.bank.share import CSV_COLUMNS, import_entries
-from drafter.bank.store import bank_files, load_bank
+from drafter.bank.store import load_bank
 from drafter.cli.app import app
 from drafter.corpus.models import Document
 from drafter.corpus.parse import parse_file, parse_text

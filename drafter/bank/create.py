@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from drafter.bank.layout import bank_files
 from drafter.bank.ops import Change
-from drafter.bank.store import bank_files
 from drafter.errors import BankError, UsageError
 from drafter.workspace import bundled
 

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from drafter import __version__
+from drafter.bank.layout import BANK_MAX_BYTES
 from drafter.bank.schema import FILE_KEYS, KINDS, unknown_key
-from drafter.bank.store import BANK_MAX_BYTES, Entry, Source
+from drafter.bank.store import Entry, Source
 from drafter.errors import BankError
 from drafter.files.cache import cache_dir, code_stamp, store_marshal
 from drafter.files.decoding import read_file_bytes

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from drafter.bank.fileedit import FileEdit, bank_lock
-from drafter.bank.layout import config_paths
+from drafter.bank.layout import BANK_MAX_BYTES, config_paths
 from drafter.bank.lexicon import Lexicon, load_lexicon
 from drafter.bank.linemap import Row, load_line_map
 from drafter.bank.schema import KINDS, entry_problems
-from drafter.bank.store import BANK_MAX_BYTES, Entry, entry_id, parse_entry
+from drafter.bank.store import Entry, entry_id, parse_entry
 from drafter.errors import BankError, UsageError
 from drafter.files.decoding import read_file_bytes
 from drafter.files.yamlio import Position
@@ -61,7 +61,6 @@ class NewEntries:
 
 
 def bank_lexicon(directory: Path) -> Lexicon:
-
     return load_lexicon(config_paths(directory)[0])
 
 

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.bank.check import kind_file_problems
-from drafter.bank.layout import BANK_MAX_BYTES as BANK_MAX_BYTES
-from drafter.bank.layout import bank_files as bank_files
-from drafter.bank.layout import bank_version
+from drafter.bank.layout import BANK_MAX_BYTES, bank_version
 from drafter.bank.schema import CORE_KEYS, entry_problems, file_problems
 from drafter.bank.schema import KINDS as KINDS  # re-exported: the bank is where callers look for it
 from drafter.bank.schema import ORIGINS as ORIGINS

@@ -100,7 +100,6 @@ class _Plan:
 
 
 def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank: str) -> str:
-
     data = [brief.settings(), seed, list(targets), digests, bank, __version__]
     return sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())[:32]
 
