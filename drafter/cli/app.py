@@ -149,7 +149,7 @@ def themes_cmd(
 ) -> None:
     """列出素材库认识的主题：各部分的维度、可用素材的数量，以及能否生成三、四部分的提纲。"""
     from drafter.cli.console import print_themes
-    from drafter.drafting.coverage import theme_overview
+    from drafter.drafting.overview import theme_overview
     from drafter.drafting.index import load_index
 
     print_themes(theme_overview(load_index(_bank_dir(bank))))

@@ -75,7 +75,7 @@ def bank_stats_cmd(bank: _BankOpt = None) -> None:
     from drafter.bank.query import bank_stats
     from drafter.bank.store import load_bank
     from drafter.cli.bankconsole import print_stats
-    from drafter.drafting.coverage import theme_overview
+    from drafter.drafting.overview import theme_overview
     from drafter.drafting.index import load_index
 
     directory = _bank_dir(bank)

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from drafter.corpus.models import ParseResult
-    from drafter.drafting.coverage import ThemeStatus
+    from drafter.drafting.overview import ThemeStatus
     from drafter.mining.miner import MineReport
     from drafter.output.templates import TemplateInfo
     from drafter.workflow.batch import BatchReport

@@ -16,9 +16,13 @@ from typing import Any
 
 from drafter.bank.lexicon import OTHER
 from drafter.bank.themes import Theme, fill
+from drafter.drafting.coverage import coverage_notes, describe_coverage
 from drafter.drafting.headings import Heading, Plan, fill_plan, iter_plans
 from drafter.drafting.index import BankIndex, Rec, load_index
+from drafter.drafting.length import fit_length
 from drafter.drafting.model import Avoid, Draft, DraftPart, DraftPoint, DraftRequest
+from drafter.drafting.relevance import ThemeWords
+from drafter.drafting.topical import Material, Planned, TopicalParts, find_material
 from drafter.errors import DraftError
 from drafter.text.normalize import fold_normalized, polish, simplify_input
 from drafter.text.sentences import char_bigrams, split_sentences, strip_end
@@ -27,7 +31,7 @@ from drafter.text.usertext import clean_optional, clean_text
 _HAN = re.compile(r"[\u3400-\u9fff]+")
 _SAMPLE = 600  # candidates weighed per choice on a large bank (a fair sample suffices)
 _PLANS_TRIED = 8  # feasible skeletons compared for a free-text theme
-_LEAD_MIN, _BODY_MAX = 16, 180
+_LEAD_MIN = 16
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def resolve_theme(
     (and of the ``wanted`` keywords that come with it)."""
     lexicon, book = index.lexicon, index.themes
     theme = book.find(text)
-    if theme is not None:
+    if theme is not None and theme.dimensions:
         dims = theme.dimensions.get(parts)
         if dims is None:  # only the other count given: take its first dimensions, then any
             other = next(iter(theme.dimensions.values()))
@@ -77,6 +81,9 @@ def resolve_theme(
     preferred += sorted(order, key=lambda d: (-material[d], order[d]))
     hits = [k for d in lexicon.dimensions for k in d.keywords if k in text]
     keywords = tuple(dict.fromkeys((*hits, *sorted(words))))
+    if theme is not None:  # a curated theme without dimensions: its own words steer
+        keywords = tuple(dict.fromkeys((*theme.keywords, *keywords)))
+        return Steering(theme.name, theme, keywords, tuple(dict.fromkeys(preferred)), False)
     return Steering(text, None, keywords, tuple(dict.fromkeys(preferred)), False)
 
 
@@ -97,22 +104,6 @@ def lead_sentence(text: str) -> str:
         if len(out) >= _LEAD_MIN:
             break
     return out or text
-
-
-def fit_body(text: str, keywords: tuple[str, ...]) -> str:
-    """A body paragraph of editable length: its first sentence, then those on the theme."""
-    sentences = split_sentences(text)
-    if sum(map(len, sentences)) <= _BODY_MAX:
-        return text
-    keep = {0}
-    size = len(sentences[0])
-    ranked = sorted(range(1, len(sentences)), key=lambda i: -_hits(sentences[i], keywords))
-    for i in ranked:
-        if size + len(sentences[i]) > _BODY_MAX:
-            continue
-        keep.add(i)
-        size += len(sentences[i])
-    return "".join(sentences[i] for i in sorted(keep))
 
 
 def _text_or_none(value: str | None) -> str | None:
@@ -144,9 +135,25 @@ class Composer:
             dict.fromkeys(w for k in request.keywords if (w := polish(simplify_input(k.strip()))))
         )
         self.steer = resolve_theme(index, theme_text, request.parts, self.wanted)
+        curated = self.steer.theme
+        self.theme_words: ThemeWords = index.relevance.theme(
+            " ".join((self.steer.text, *(curated.aliases if curated else ()))),
+            (*self.wanted, *(curated.keywords if curated else ())),
+        )
         self.plan: Plan | None = None
         self.headings: list[Heading | None] = []
-        self._alternatives: list[tuple[Heading, DraftPart]] = []
+        self._alternatives: list[tuple[Heading | Planned | None, DraftPart]] = []
+        self.topical: TopicalParts | None = None
+        self.material: Material | None = None
+        self._scores: dict[str, float] | None = None
+
+    def relevance_of(self, rec: Rec) -> float:
+        """A bank entry's relevance to the theme, 0 to 1 (1: the most relevant entry)."""
+        if self._scores is None:
+            raw = self.index.relevance.entry_scores(self.theme_words)
+            top = max(raw.values(), default=0.0) or 1.0
+            self._scores = {self.index.rows[k][i][0]: s / top for (k, i), s in raw.items()}
+        return self._scores.get(rec.id, 0.0)
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
     def _choose_plan(self) -> tuple[Plan, list[str], list[Heading]]:
@@ -224,6 +231,9 @@ class Composer:
                 body = f"{rec.text}{rec.info.get('gist') or ''}"
                 score += 0.7 * min(3, _hits(body, self.steer.keywords))
                 score += 2.0 * min(2, _hits(body, self.wanted))
+                score += 4.0 * self.relevance_of(rec)
+                if kind == "quotation" and rec.info.get("quoted") is False:
+                    continue  # a paraphrase is never presented inside quotation marks
                 scored.append((score + 1.5 * self.rng.random(), rec, key))
             scored.sort(key=lambda s: -s[0])
             for _, rec, key in scored:
@@ -253,21 +263,26 @@ class Composer:
                 "（可减少 --points，或去掉 --avoid）"
             )
         full = self.request.detail == "full"
-        points = [
-            DraftPoint(
-                strip_end(r.text),
-                fit_body(self.index.body(r.id), self.steer.keywords) or None if full else None,
-                r.source(),
-            )
-            for r in recs
-        ]
+        points = []
+        for r in recs:
+            body = self.index.body(r.id) or None if full else None
+            lead_text = strip_end(r.text)
+            on = self._on_theme(f"{lead_text} {body or ''}")
+            points.append(DraftPoint(lead_text, body, r.source(), on_theme=on))
         source = (
             heading.source(self.plan) if heading is not None and self.plan else {"kind": "user"}
         )
-        return DraftPart(number, text, dim, lead_sentence(lead.text), points, source, lead.source())
+        lead_text = lead_sentence(lead.text)
+        whole = " ".join([text, lead_text, *(p.lead for p in points)])
+        on_theme = self.theme_words.direct(whole) or len(self.theme_words.hits(whole)) >= 2
+        return DraftPart(
+            number, text, dim, lead_text, points, source, lead.source(), on_theme=on_theme
+        )
 
     # ── the whole draft ──────────────────────────────────────────────────────────────────
     def compose(self) -> Draft:
+        if not self.steer.fixed:
+            return self._compose_topical()
         plan, dims, headings = self._choose_plan()
         self.plan = plan
         self.headings = list(headings)
@@ -277,9 +292,38 @@ class Composer:
             part = self._part(number, dim, heading, heading.text, blocked)
             parts.append(part)
             blocked = blocked | used_material([part])
-        return self._frame(parts, dims, plan)
+        return self._frame(parts, plan.display)
 
-    def _frame(self, parts: list[DraftPart], dims: list[str], plan: Plan) -> Draft:
+    def _compose_topical(self) -> Draft:
+        """Parts planned from the theme's relevant material, for any theme not curated."""
+        words, request = self.theme_words, self.request
+        if not words.core and not words.wanted:
+            raise DraftError(
+                f"素材库里没有与主题“{self.steer.text}”相关的材料：主题中的词在素材库里都没有出现。"
+                "可以换一种常见的说法，用 drafter themes 查看素材库覆盖较好的主题，"
+                "或用 drafter mine 挖掘自己的材料。"
+            )
+        self.material = find_material(self.index, words, request.avoid)
+        if not any(a.on_theme for members in self.material.sets.values() for a in members):
+            raise DraftError(
+                f"素材库里与主题“{self.steer.text}”相关的材料太少，写不出切题的提纲"
+                f"（找到的主题词：{'、'.join(words.core + words.wanted)}）。"
+                "建议用 drafter mine 挖掘自己的材料，或用 drafter themes 查看素材库覆盖较好的主题。"
+            )
+        self.topical = TopicalParts(self.index, self.material, request.points, self.rng)
+        planned = self.topical.plan(request.parts, request.avoid, self.steer.text)
+        blocked = request.avoid
+        parts: list[DraftPart] = []
+        for number, item in enumerate(planned, start=1):
+            part = self.topical.part(number, item, blocked, request.detail == "full")
+            parts.append(part)
+            blocked = blocked | used_material([part])
+        return self._frame(parts, self.topical.pattern())
+
+    def _on_theme(self, text: str) -> bool:
+        return self.theme_words.direct(text) or bool(self.theme_words.hits(text))
+
+    def _frame(self, parts: list[DraftPart], pattern: str) -> Draft:
         steer, occasion, rng = self.steer, self.occasion, self.rng
         values = occasion.values(steer.text)
         titles = steer.theme.titles if steer.theme and steer.theme.titles else None
@@ -288,9 +332,12 @@ class Composer:
         if self.request.title and self.request.title.strip():
             title, title_source = self.request.title.strip(), {"kind": "user"}
         blocked = self.request.avoid | used_material(parts)
-        # Only attributed quotations open a speech; a bare saying would need a source to cite.
+        dim = parts[0].dimension
+        # Only attributed, verbatim quotations open a speech, and only one about the theme.
         quotes = [
-            q for q in self._pick("quotation", dims[0], 6, blocked, set()) if q.info.get("speaker")
+            q
+            for q in self._pick("quotation", dim, 6, blocked, set())
+            if q.info.get("speaker") and self.relevance_of(q) > 0
         ][:1]
         opening_source: dict[str, Any] | None = None
         opening = fill(occasion.framing, values)
@@ -299,14 +346,12 @@ class Composer:
             opening_source = quotes[0].source()
         closings = [
             r
-            for r in self._pick("closing", dims[0], 3, blocked, set())
-            if _hits(r.text, steer.keywords)
+            for r in self._pick("closing", dim, 3, blocked, set())
+            if self.theme_words.direct(r.text)
         ]
         closing = closings[0].text if closings else fill(occasion.closing, values)
-        notes = []
-        if steer.theme is None:
-            notes.append(f"主题“{steer.text}”不在主题表中，按其字词选用的维度：{'、'.join(dims)}")
-        return Draft(
+        parts = self._fit_length(parts, len(title) + len(opening) + len(closing))
+        draft = Draft(
             title=title,
             theme=steer.text,
             occasion=occasion.name,
@@ -316,10 +361,10 @@ class Composer:
             closing=closing,
             bank_version=self.index.version,
             detail=self.request.detail,
-            dimensions=list(dims),
+            dimensions=[p.dimension for p in parts],
             theme_known=steer.theme is not None,
-            pattern=plan.display,
-            notes=notes,
+            pattern=pattern,
+            notes=[],
             title_source=title_source,
             opening_source=opening_source,
             closing_source=closings[0].source()
@@ -328,30 +373,47 @@ class Composer:
             speaker=_text_or_none(self.request.speaker),
             organisation=_text_or_none(self.request.organisation),
         )
+        if self.material is None:
+            self.material = find_material(self.index, self.theme_words, self.request.avoid)
+        draft.coverage = describe_coverage(self.theme_words, self.material, draft)
+        draft.notes = coverage_notes(steer.text, self.index.themes, draft)
+        draft.characters = draft.count_characters()
+        return draft
+
+    def _fit_length(self, parts: list[DraftPart], framing: int) -> list[DraftPart]:
+        """Bodies trimmed or kept so that a full draft comes near ``--length`` characters."""
+        if self.request.detail != "full":
+            return parts
+        words = (*self.theme_words.all, *self.steer.keywords)
+        return fit_length(parts, self.request.length, words, self.index, framing)
 
     # ── the interactive session's moves ──────────────────────────────────────────────────
     def alternatives(self, draft: Draft, index: int, count: int = 5) -> list[DraftPart]:
         """Other parts for position ``index``: new headings in the same skeleton, new material."""
-        if self.plan is None:
-            return []
-        others = [h for i, h in enumerate(self.headings) if i != index and h is not None]
         part = draft.parts[index]
         blocked = self.request.avoid | used_material(draft.parts[:index] + draft.parts[index + 1 :])
-        ranked = self.plan.candidates(
-            part.dimension, others, blocked | used_material([part]), self.rng
-        )
-        out = []
-        for _, heading in ranked[:count]:
-            new = self._part(
-                part.number, part.dimension, heading, heading.text, blocked | used_material([part])
-            )
-            out.append((heading, new))
+        blocked = blocked | used_material([part])
+        out: list[tuple[Heading | Planned | None, DraftPart]] = []
+        if self.topical is not None:
+            full = self.request.detail == "full"
+            for planned in self.topical.alternatives(index, blocked, count):
+                out.append((planned, self.topical.part(part.number, planned, blocked, full)))
+        elif self.plan is not None:
+            others = [h for i, h in enumerate(self.headings) if i != index and h is not None]
+            ranked = self.plan.candidates(part.dimension, others, blocked, self.rng)
+            for _, heading in ranked[:count]:
+                new = self._part(part.number, part.dimension, heading, heading.text, blocked)
+                out.append((heading, new))
         self._alternatives = out
         return [p for _, p in out]
 
     def choose(self, draft: Draft, index: int, alternative: int) -> Draft:
-        heading, part = self._alternatives[alternative]
-        self.headings[index] = heading
+        chosen, part = self._alternatives[alternative]
+        if isinstance(chosen, Planned):
+            if self.topical is not None:
+                self.topical.planned[index] = chosen
+        else:
+            self.headings[index] = chosen
         parts = list(draft.parts)
         parts[index] = part
         return replace(draft, parts=parts)
@@ -371,7 +433,8 @@ class Composer:
         heading = clean_optional(heading)
         if heading is not None and polish(heading) != part.heading:
             part = replace(part, heading=polish(heading), source={"kind": "user"})
-            self.headings[index] = None
+            if index < len(self.headings):
+                self.headings[index] = None
         if leads is not None:
             points = []
             for point, lead in zip(part.points, leads, strict=True):

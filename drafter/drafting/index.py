@@ -24,6 +24,7 @@ from drafter.bank.layout import bank_files, bank_version, config_paths
 from drafter.bank.lexicon import OTHER, Lexicon, parse_lexicon
 from drafter.bank.store import KINDS, Entry, load_bank
 from drafter.bank.themes import ThemeBook, parse_themes
+from drafter.drafting.relevance import Relevance, build_relevance, empty_relevance
 from drafter.errors import BankError
 from drafter.files.cache import cache_dir, code_stamp, store_marshal
 from drafter.files.yamlio import load_yaml
@@ -33,7 +34,7 @@ from drafter.text.skeletons import split_clauses_marked
 if TYPE_CHECKING:
     from random import Random
 
-_FORMAT = 4  # bump when the cached shape changes
+_FORMAT = 5  # bump when the cached shape changes
 _GIST = 40  # characters of a point's body kept in the main index, for steering choices
 
 
@@ -90,6 +91,9 @@ class BankIndex:
     clause_groups: dict[tuple[int, str, str], list[int]]  # (length, position, dim) -> clauses
     lexicon: Lexicon
     themes: ThemeBook
+    sets: list[tuple[str, int, str, list[int]]]  # sibling sets: (id, level, kind, positions)
+    leads_by_heading: dict[str, list[int]]  # folded heading text -> its part leads
+    relevance_data: dict[str, Any]
     bodies_file: Path | None = None
     bodies: dict[str, str] | None = None  # point id -> body, read on first use
     cache_key: str = ""
@@ -116,6 +120,21 @@ class BankIndex:
         if dim is None:
             return len(self.rows.get(kind, []))
         return len(self.by_dim.get(kind, {}).get(dim, []))
+
+    @property
+    def relevance(self) -> Relevance:
+        key = "relevance"
+        if key not in self.memo:
+            self.memo[key] = Relevance(self.relevance_data)
+        rel: Relevance = self.memo[key]
+        return rel
+
+    def row(self, kind: str, at: int) -> Rec:
+        return Rec(*self.rows[kind][at])
+
+    def part_leads_of(self, key: str) -> list[Rec]:
+        rows = self.rows.get("part_lead", [])
+        return [Rec(*rows[i]) for i in self.leads_by_heading.get(key, [])]
 
     def heading(self, heading_id: str) -> Rec | None:
         at = self.heading_at.get(heading_id)
@@ -217,13 +236,38 @@ def _groups(
     clause_groups: dict[tuple[int, str, str], list[int]] = {}
     for i, (text, dim, _, position) in enumerate(clauses):
         clause_groups.setdefault((len(text), position, dim), []).append(i)
+    leads: dict[str, list[int]] = {}
+    for i, row in enumerate(rows["part_lead"]):
+        heading = row[7].get("heading")
+        if isinstance(heading, str):
+            leads.setdefault(fold_normalized(heading), []).append(i)
     return {
+        "sets": _sibling_sets(rows),
+        "leads_by_heading": leads,
         "by_dim": by_dim,
         "by_heading": by_heading,
         "heading_ids": {row[2]: row[0] for row in rows["heading"]},
         "heading_at": {row[0]: i for i, row in enumerate(rows["heading"])},
         "clause_groups": clause_groups,
     }
+
+
+def _sibling_sets(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[str, int, str, list[int]]]:
+    """Headings and sub-points grouped with their siblings. A bank mined before sets were
+    recorded for sub-points groups them by the heading they stand under, document by document."""
+    found: dict[tuple[str, str], tuple[int, list[int]]] = {}
+    for kind, default_level in (("heading", 1), ("point", 2)):
+        for i, row in enumerate(rows.get(kind, [])):
+            info = row[7]
+            key = info.get("set")
+            if not isinstance(key, str):
+                if kind == "heading":
+                    continue
+                key = f"{row[4]}\0{row[5]}\0{info.get('heading')}"
+            level = info.get("level")
+            level = level if isinstance(level, int) else default_level
+            found.setdefault((kind, key), (level, []))[1].append(i)
+    return [(key, level, kind, at) for (kind, key), (level, at) in found.items() if len(at) >= 2]
 
 
 def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
@@ -241,6 +285,7 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
         kind: [_record(e, bodies) for e in bank.entries[kind] if not e.disabled] for kind in KINDS
     }
     clauses = _clauses(rows["heading"], lexicon)
+    relevance = build_relevance(rows, bodies) if any(rows.values()) else empty_relevance()
     data = {
         "version": bank_version(directory),
         "rows": rows,
@@ -248,6 +293,7 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
         **_groups(rows, clauses),
         "lexicon": lexicon_data,
         "themes": themes_data,
+        "relevance": relevance,
     }
     index = _from_data(directory, data, lexicon, themes)
     index.bodies = bodies
@@ -269,6 +315,9 @@ def _from_data(
         data["clause_groups"],
         lexicon,
         themes,
+        [(str(a), int(b), str(c), list(d)) for a, b, c, d in data["sets"]],
+        data["leads_by_heading"],
+        data["relevance"],
     )
 
 
@@ -281,7 +330,9 @@ _SHAPING = (
     "drafter.bank.schema",
     "drafter.bank.store",
     "drafter.bank.themes",
+    "drafter.drafting.relevance",
     "drafter.text.normalize",
+    "drafter.text.words",
     "drafter.text.skeletons",
 )
 

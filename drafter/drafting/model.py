@@ -22,6 +22,7 @@ DETAILS = ("outline", "full")
 # Output formats: md and txt are templates, json is the model, docx is laid out by a style profile.
 FORMATS = ("md", "txt", "json", "docx")
 POINTS_RANGE = (2, 5)
+LENGTH_RANGE = (500, 20000)
 
 
 def parse_formats(names: Iterable[str], check: bool = True) -> tuple[str, ...]:
@@ -81,6 +82,7 @@ class DraftRequest:
     title: str | None = None  # the writer's own title, used as written
     speaker: str | None = None
     organisation: str | None = None
+    length: int | None = None  # characters a full draft aims at
 
     def __post_init__(self) -> None:
         # The one door for a writer's text (options, briefs, ``drafter new``) into a draft.
@@ -110,6 +112,12 @@ class DraftRequest:
             raise UsageError(f"详略只能是 {' 或 '.join(DETAILS)}，而不是 {self.detail}")
         if self.seed is not None and self.seed < 0:
             raise UsageError("种子应为非负整数")
+        if self.length is not None:
+            if self.detail != "full":
+                raise UsageError("--length 只对 --detail full 有效（提纲不含展开段落）")
+            if not LENGTH_RANGE[0] <= self.length <= LENGTH_RANGE[1]:
+                low, high = LENGTH_RANGE
+                raise UsageError(f"篇幅应在 {low}–{high} 字之间，而不是 {self.length}")
 
 
 @dataclass
@@ -117,9 +125,15 @@ class DraftPoint:
     lead: str
     body: str | None
     source: dict[str, Any]
+    on_theme: bool = True  # False: generic material, not about the theme
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lead": self.lead, "body": self.body, "source": self.source}
+        return {
+            "lead": self.lead,
+            "body": self.body,
+            "source": self.source,
+            "on_theme": self.on_theme,
+        }
 
 
 @dataclass
@@ -131,6 +145,7 @@ class DraftPart:
     points: list[DraftPoint]
     source: dict[str, Any]
     lead_source: dict[str, Any] | None = None
+    on_theme: bool = True  # False: the part is generic rather than about the theme
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +156,7 @@ class DraftPart:
             "points": [p.to_dict() for p in self.points],
             "source": self.source,
             "lead_source": self.lead_source,
+            "on_theme": self.on_theme,
         }
 
 
@@ -164,6 +180,8 @@ class Draft:
     closing_source: dict[str, Any] | None = None
     speaker: str | None = None
     organisation: str | None = None
+    coverage: dict[str, Any] = field(default_factory=dict)  # what the bank holds for the theme
+    characters: int = 0  # length of the text, headings and body, punctuation included
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (see the README)."""
@@ -186,7 +204,18 @@ class Draft:
             "closing_source": self.closing_source,
             "speaker": self.speaker,
             "organisation": self.organisation,
+            "coverage": self.coverage,
+            "characters": self.characters,
         }
+
+    def count_characters(self) -> int:
+        """The characters a reader gets: title, opening, headings, leads, points, closing."""
+        texts = [self.title, self.opening, self.closing]
+        for part in self.parts:
+            texts += [part.heading, part.lead]
+            for point in part.points:
+                texts += [point.lead, point.body or ""]
+        return sum(len("".join(t.split())) for t in texts)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -17,12 +17,12 @@ from drafter.drafting.composer import (
     Composer,
     compose,
     draft_outline,
-    fit_body,
     lead_sentence,
     resolve_theme,
     used_material,
 )
 from drafter.drafting.index import BankIndex, load_index
+from drafter.drafting.length import fit_body
 from drafter.drafting.model import OCCASIONS, Avoid, DraftRequest, read_avoid
 from drafter.errors import InputError, UsageError
 from drafter.text.normalize import fold_normalized, polish

@@ -1,0 +1,148 @@
+"""Planning a draft's parts from the theme: distinct aspects, taken from relevant sibling sets.
+
+Every heading and sub-point of the bank stands in a sibling set (the parts of one speech, the
+sub-points under one heading, the run-in leads under one sub-point). Siblings are distinct
+aspects of one subject by construction, so a set with enough members on the theme gives a
+draft its parts; when no set has enough, the best aspects of several sets are combined.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from drafter.drafting.index import BankIndex, Rec
+from drafter.drafting.model import Avoid
+from drafter.drafting.relevance import ThemeWords
+from drafter.text.normalize import fold_normalized
+from drafter.text.sentences import char_bigrams
+
+_SETS_TRIED = 6  # best sets a seed chooses among
+_MIN_SCORE_SHARE = 0.2  # an aspect scores at least this share of the best one
+
+
+@dataclass(frozen=True)
+class Aspect:
+    rec: Rec
+    level: int
+    set_id: str
+    score: float
+    on_theme: bool
+
+
+def context_of(index: BankIndex, rec: Rec) -> str:
+    """The text under an aspect: the sub-point leads under a heading, a sub-point's body."""
+    if rec.kind == "heading":
+        return " ".join(r.text for r in index.points_of_heading(rec.key))
+    return index.body(rec.id)[:300]
+
+
+def aspect_on_theme(theme: ThemeWords, text: str, context: str) -> bool:
+    """An aspect is on the theme when its own words name the theme or hold two theme words, or
+    hold one and the text under it holds three: a long sub-point that mentions the theme in
+    passing is about something else."""
+    own = len(theme.hits(text))
+    if theme.direct(text) or own >= 2:
+        return True
+    return own == 1 and len(theme.hits(f"{text} {context}")) >= 3
+
+
+def candidate_aspects(
+    index: BankIndex, theme: ThemeWords, scores: dict[tuple[str, int], float], avoid: Avoid
+) -> dict[str, list[Aspect]]:
+    """Members of each sibling set with a score, best first, by set id."""
+    if not scores:
+        return {}
+    top = max(s for (kind, _), s in scores.items() if kind in ("heading", "point")) or 1.0
+    out: dict[str, list[Aspect]] = {}
+    for set_id, level, kind, positions in index.sets:
+        members = []
+        for at in positions:
+            score = scores.get((kind, at), 0.0)
+            if score < _MIN_SCORE_SHARE * top:
+                continue
+            rec = index.row(kind, at)
+            if avoid.blocks_key(rec.id, rec.key):
+                continue
+            on = aspect_on_theme(theme, rec.text, context_of(index, rec))
+            members.append(Aspect(rec, level, set_id, score, on))
+        if members:
+            members.sort(key=lambda a: (-a.score, a.rec.id))
+            out[set_id] = members
+    return out
+
+
+def same_topic(a: str, b: str, theme: ThemeWords) -> bool:
+    """Two aspects that say the same thing (the theme's own words aside)."""
+    for word in theme.core:
+        a, b = a.replace(word, ""), b.replace(word, "")
+    x, y = char_bigrams(fold_normalized(a)), char_bigrams(fold_normalized(b))
+    return bool(x and y) and 2 * len(x & y) / (len(x) + len(y)) >= 0.45
+
+
+def plan_aspects(
+    sets: dict[str, list[Aspect]], count: int, theme: ThemeWords, rng: random.Random
+) -> list[list[Aspect]]:
+    """Candidate plans of ``count`` aspects, best first: whole sets whose members are on the
+    theme, then mixes of the best aspects found anywhere, then anything relevant."""
+    plans: list[list[Aspect]] = []
+    whole = []
+    for members in sets.values():
+        good = [a for a in members if a.on_theme]
+        if len(good) >= count:
+            whole.append((sum(a.score for a in good[:count]), good))
+    whole.sort(key=lambda pair: -pair[0])
+    # Seeds choose among the best sets, the better ones more often.
+    weighted = [(rng.random() ** (1.0 / (1 + score)), good) for score, good in whole[:_SETS_TRIED]]
+    weighted.sort(key=lambda pair: -pair[0])
+    for _, good in weighted:
+        pool = good[: count + 2]
+        chosen = sorted(rng.sample(pool, count), key=lambda a: pool.index(a))
+        if _distinct(chosen, theme):
+            plans.append(sorted(chosen, key=lambda a: _position(a)))
+    every = sorted(
+        (a for members in sets.values() for a in members),
+        key=lambda a: (not a.on_theme, -(a.score + rng.random()), a.rec.id),
+    )
+    for start in range(3):
+        mixed: list[Aspect] = []
+        for aspect in every[start:]:
+            if len(mixed) == count:
+                break
+            if all(not same_topic(aspect.rec.text, m.rec.text, theme) for m in mixed):
+                mixed.append(aspect)
+        if len(mixed) == count:
+            plans.append(mixed)
+    return plans
+
+
+def _position(aspect: Aspect) -> int:
+    position = aspect.rec.info.get("position")
+    return position if isinstance(position, int) else 0
+
+
+def _distinct(chosen: list[Aspect], theme: ThemeWords) -> bool:
+    return all(
+        not same_topic(a.rec.text, b.rec.text, theme)
+        for i, a in enumerate(chosen)
+        for b in chosen[i + 1 :]
+    )
+
+
+def choose_aspects(able: list[Aspect], count: int, theme: ThemeWords) -> list[Aspect] | None:
+    """``count`` distinct aspects from ``able`` (best first): siblings of one set when a set
+    offers enough, else the best of any set."""
+    by_set: dict[str, list[Aspect]] = {}
+    for aspect in able:
+        by_set.setdefault(aspect.set_id, []).append(aspect)
+    for members in by_set.values():
+        good = [a for a in members if a.on_theme]
+        if len(good) >= count and _distinct(good[:count], theme):
+            return sorted(good[:count], key=_position)
+    chosen: list[Aspect] = []
+    for aspect in able:
+        if all(not same_topic(aspect.rec.text, c.rec.text, theme) for c in chosen):
+            chosen.append(aspect)
+            if len(chosen) == count:
+                return chosen
+    return None

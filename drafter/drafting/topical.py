@@ -1,0 +1,307 @@
+"""Parts for any theme: aspects chosen by relevance, headings of whole clauses, and sub-points
+that neither echo their heading nor each other, each marked on or off the theme."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from drafter.drafting.aspects import (
+    Aspect,
+    candidate_aspects,
+    choose_aspects,
+    plan_aspects,
+    same_topic,
+)
+from drafter.drafting.clauses import (
+    Built,
+    Clause,
+    alike,
+    fill_profile,
+    fit_profile,
+    options_of,
+    parallel_headings,
+    part_clauses,
+)
+from drafter.drafting.index import BankIndex, Rec
+from drafter.drafting.model import Avoid, DraftPart, DraftPoint
+from drafter.drafting.relevance import ThemeWords
+from drafter.errors import DraftError
+from drafter.text.normalize import fold_normalized
+from drafter.text.sentences import split_sentences, strip_end
+from drafter.text.skeletons import skeleton
+
+_WHOLE_SETS = 4  # whole sibling sets tried before mixing aspects by heading length
+_POOL = 48  # aspects weighed when mixing
+_PROFILES = 8
+_LONG_HEADING = 18  # length profiles tried per skeleton
+_POINT_POOL = 400  # best-scoring sub-points weighed for a part beyond its own
+_LEAD_MIN = 16
+
+
+@dataclass
+class Material:
+    """What a theme found in the bank: its words, the score of each relevant entry, the sets."""
+
+    theme: ThemeWords
+    scores: dict[tuple[str, int], float]
+    sets: dict[str, list[Aspect]]
+    points: list[tuple[float, Rec]] = field(default_factory=list)  # best sub-points first
+
+
+def find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Material:
+    scores = index.relevance.entry_scores(theme)
+    sets = candidate_aspects(index, theme, scores, avoid)
+    ranked = sorted(
+        ((s, at) for (kind, at), s in scores.items() if kind == "point"), key=lambda p: -p[0]
+    )
+    points = [(s, index.row("point", at)) for s, at in ranked[:_POINT_POOL]]
+    return Material(theme, scores, sets, points)
+
+
+def lead_of(text: str) -> str:
+    out = ""
+    for sentence in split_sentences(text):
+        out += sentence
+        if len(out) >= _LEAD_MIN:
+            break
+    return out
+
+
+@dataclass(frozen=True)
+class Planned:
+    aspect: Aspect
+    heading: Built
+
+
+class TopicalParts:
+    """Parts for one request from the material a theme found."""
+
+    def __init__(
+        self, index: BankIndex, material: Material, points: int, rng: random.Random
+    ) -> None:
+        self.index = index
+        self.material = material
+        self.points = points
+        self.rng = rng
+        self.shape = ""
+        self.planned: list[Planned] = []
+        self.leads_used: list[str] = []  # sub-point leads of the parts made so far
+
+    # ── headings ─────────────────────────────────────────────────────────────────────────
+    def clauses_of(self, aspect: Aspect) -> list[Clause]:
+        index, rel = self.index, self.index.relevance
+        rec = aspect.rec
+        material = [(rec.text, rec.id, True)]
+        material += [(c.text, c.id, False) for c in index.points_of_heading(rec.key)]
+        if rec.kind == "point":
+            material.append((index.body(rec.id), rec.id, False))
+        else:
+            material += [(r.text, r.id, False) for r in index.part_leads_of(rec.key)]
+        theme = self.material.theme
+        words = (*theme.telling, *theme.core, *rel.words_of(rec.text))
+        return part_clauses(material, tuple(dict.fromkeys(words)), rel.verbs, rel.adverbs)
+
+    def pattern(self) -> str:
+        """The skeleton the headings share, read back from them ("…，…" or with fixed text)."""
+        sk = skeleton([p.heading.text for p in self.planned])
+        return sk.display() if sk is not None else self.shape
+
+    def plan(self, count: int, avoid: Avoid, label: str) -> list[Planned]:
+        """Aspects and headings for ``count`` parts: first whole sibling sets on the theme,
+        then, length profile by length profile, the aspects whose clauses can fill it."""
+        theme = self.material.theme
+        texts = frozenset(avoid.texts)
+        for aspects in plan_aspects(self.material.sets, count, theme, self.rng)[:_WHOLE_SETS]:
+            found = parallel_headings([self.clauses_of(a) for a in aspects], self.rng, texts)
+            if found is not None:
+                return self._keep(aspects, *found)
+        pool = sorted(
+            (a for members in self.material.sets.values() for a in members),
+            key=lambda a: (not a.on_theme, -(a.score * (1 + 0.3 * self.rng.random())), a.rec.id),
+        )[:_POOL]
+        clauses = {a.rec.id: self.clauses_of(a) for a in pool}
+        for shape in ("…，…", "…"):
+            able: dict[tuple[int, ...], list[Aspect]] = {}
+            for aspect in pool:
+                lengths = {
+                    tuple(len(c.text) for c in combo)
+                    for _, combo in options_of(clauses[aspect.rec.id], shape)
+                }
+                for profile in lengths:
+                    able.setdefault(profile, []).append(aspect)
+            ranked = sorted(
+                (p for p, found in able.items() if len(found) >= count),
+                key=lambda p: (
+                    -sum(a.on_theme for a in able[p][:count]),
+                    sum(p) > _LONG_HEADING,  # a heading a listener can take in at once
+                    -sum(a.score for a in able[p][:count]) * (1 + 0.3 * self.rng.random()),
+                ),
+            )
+            for profile in ranked[:_PROFILES]:
+                picked = choose_aspects(able[profile], count, theme)
+                if picked is None:
+                    continue
+                built = fill_profile(
+                    [clauses[a.rec.id] for a in picked], shape, profile, self.rng, texts
+                )
+                if built is not None:
+                    return self._keep(picked, shape, built)
+        words = "、".join(theme.core + theme.wanted)
+        hint = "减少部分数（--parts 3）、" if count > 3 else ""
+        raise DraftError(
+            f"素材库里与主题“{label}”相关的材料不足以排出 {count} 个对仗的部分"
+            f"（主题词：{words or '无'}）。可以{hint}换一种说法，"
+            "或用 drafter mine 挖掘自己的材料补充素材库。"
+        )
+
+    def _keep(self, aspects: list[Aspect], shape: str, built: list[Built]) -> list[Planned]:
+        self.shape = shape
+        self.planned = [Planned(a, b) for a, b in zip(aspects, built, strict=True)]
+        return self.planned
+
+    def alternatives(self, at: int, blocked: Avoid, count: int) -> list[Planned]:
+        """Other aspects for part ``at`` whose clauses fit the same skeleton and lengths."""
+        current = self.planned[at]
+        profile = tuple(len(c.text) for c in current.heading.clauses)
+        taken = [p.heading.clauses for i, p in enumerate(self.planned) if i != at]
+        used = {p.aspect.rec.id for p in self.planned}
+        theme = self.material.theme
+        pool = sorted(
+            (a for members in self.material.sets.values() for a in members),
+            key=lambda a: (not a.on_theme, -a.score, a.rec.id),
+        )
+        out: list[Planned] = []
+        avoid = frozenset(blocked.texts)
+        for aspect in pool:
+            if len(out) >= count:
+                break
+            if aspect.rec.id in used or blocked.blocks_key(aspect.rec.id, aspect.rec.key):
+                continue
+            if any(same_topic(aspect.rec.text, p.aspect.rec.text, theme) for p in self.planned):
+                continue
+            built = fit_profile(
+                self.clauses_of(aspect), self.shape, profile, taken, self.rng, avoid
+            )
+            if built is not None:
+                out.append(Planned(aspect, built))
+                used.add(aspect.rec.id)
+        return out
+
+    # ── a part ───────────────────────────────────────────────────────────────────────────
+    def part(self, number: int, planned: Planned, blocked: Avoid, full: bool) -> DraftPart:
+        index, theme = self.index, self.material.theme
+        aspect, heading = planned.aspect, planned.heading
+        rec = aspect.rec
+        lead, lead_source = self._lead(rec, blocked)
+        recs = self._points(rec, heading, blocked | Avoid(texts=frozenset({rec.key})))
+        if len(recs) < self.points:
+            raise DraftError(
+                f"素材库里的要点不够：第 {number} 部分需要 {self.points} 条，只找到 {len(recs)} 条"
+                "（可减少 --points，或去掉 --avoid）"
+            )
+        points = []
+        for r in recs:
+            body = index.body(r.id) if full else None
+            text = strip_end(r.text)
+            on = theme.direct(f"{text} {body or ''}") or bool(theme.hits(f"{text} {body or ''}"))
+            points.append(DraftPoint(text, body or None, r.source(), on_theme=on))
+        source: dict[str, Any] = (
+            rec.source()
+            if heading.verbatim == rec.id and heading.text == rec.text
+            else {
+                "kind": "clauses",
+                "aspect": rec.source(),
+                "fillers": [{"id": c.origin, "text": c.text} for c in heading.clauses],
+            }
+        )
+        text = heading.text
+        whole = " ".join([text, lead, *(p.lead for p in points)])
+        return DraftPart(
+            number,
+            text,
+            rec.dims[0],
+            lead,
+            points,
+            source,
+            lead_source,
+            on_theme=theme.direct(whole) or len(theme.hits(whole)) >= 2,
+        )
+
+    def _lead(self, rec: Rec, blocked: Avoid) -> tuple[str, dict[str, Any] | None]:
+        for lead_rec in self.index.part_leads_of(rec.key):
+            text = lead_of(lead_rec.text)
+            if text and not blocked.blocks(lead_rec.id, text):
+                return text, lead_rec.source()
+        if rec.kind == "point":
+            body = self.index.body(rec.id)
+            first = split_sentences(body)[:1]
+            if first and alike(fold_text(strip_end(first[0])), fold_text(rec.text)):
+                body = body[len(first[0]) :]  # the body opens by restating its lead
+            text = lead_of(body)
+            if text and not blocked.blocks(None, text):
+                return text, {**rec.source(), "field": "body"}
+        scores = self.material.scores
+        leads = sorted(
+            ((s, at) for (kind, at), s in scores.items() if kind == "part_lead"),
+            key=lambda p: -p[0],
+        )
+        for _, at in leads:
+            lead_rec = self.index.row("part_lead", at)
+            text = lead_of(lead_rec.text)
+            if text and not blocked.blocks(lead_rec.id, text):
+                return text, lead_rec.source()
+        raise DraftError("素材库里没有可用的分部引言")
+
+    def _points(self, rec: Rec, heading: Built, blocked: Avoid) -> list[Rec]:
+        """Sub-points: those under the aspect first, then the bank's best for the aspect's own
+        words (the theme's as a tie-break); none echoing the heading, each other, or a
+        sub-point of another part."""
+        rel = self.index.relevance
+        clauses = [c.text for c in heading.clauses]
+        own = self.index.points_of_heading(rec.key)
+        aspect = rel.score(dict.fromkeys(rel.words_of(rec.text), 1.0))
+        theme = self.material.scores
+        doc_of = rel.doc_of
+
+        words = self.material.theme
+
+        def on(r: Rec) -> bool:
+            return words.direct(r.text) or bool(words.hits(r.text))
+
+        def rank(r: Rec) -> tuple[bool, float, float]:
+            at = self._at(r)
+            near = aspect.get(doc_of.get(("point", at), -1), 0.0)
+            return (not on(r), -near, -theme.get(("point", at), 0.0))
+
+        others = sorted((r for _, r in self.material.points), key=rank)
+        mine = sorted(self.rng.sample(own, len(own)), key=lambda r: not on(r))
+        ranked = [*mine, *others]
+        chosen: list[Rec] = []
+        for r in ranked:
+            if len(chosen) == self.points:
+                break
+            text = fold_text(strip_end(r.text))
+            if blocked.blocks_key(r.id, r.key) or not text:
+                continue
+            if any(alike(text, c) for c in clauses):
+                continue  # "（三）注重基层磨砺" under "注重基层磨砺"
+            if any(alike(text, fold_text(strip_end(c.text))) for c in chosen):
+                continue
+            if any(alike(text, t) for t in self.leads_used):
+                continue
+            chosen.append(r)
+        self.leads_used += [fold_text(strip_end(r.text)) for r in chosen]
+        return chosen
+
+    def _at(self, rec: Rec) -> int:
+        at_of = self.index.memo.setdefault("point_at", {})
+        if not at_of:
+            at_of.update({row[0]: i for i, row in enumerate(self.index.rows.get("point", []))})
+        position: int = at_of.get(rec.id, -1)
+        return position
+
+
+def fold_text(text: str) -> str:
+    return fold_normalized(text)
