@@ -61,7 +61,10 @@ POINT_MIN_WORDS = 1
 VOCAB_SIZE = (15, 40)
 SEP = "\x00"  # replaces removed text, so that no word forms across the gap
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# Values of a coverage object's status-like field that mean "this draft is not covered".
+# The coverage object's shape is the rewrite's to fix; these keys are read as its verdict:
+# a false boolean, or a status word meaning "not covered". Other keys are only quoted.
+_VERDICT_KEYS = {"covered", "on_theme", "ok", "enough", "sufficient", "draftable"}
+_STATUS_KEYS = {"status", "level", "state"}
 _NOT_COVERED = {"none", "uncovered", "not_covered", "not covered", "partial", "low", "missing"}
 
 
@@ -152,15 +155,16 @@ def _flag(value: Any) -> bool | None:
 
 def coverage_says_not_covered(coverage: Any) -> bool:
     """Whether a draft's ``coverage`` object (shape not fixed yet) marks it as not covered:
-    a top-level ``false`` (``covered``, ``on_theme`` …), or a status word like "none"/"partial"."""
+    ``covered``/``on_theme``/``ok`` … is ``false``, or ``status``/``level``/``state`` is a word
+    like "none" or "partial"; ``coverage: false`` itself counts too."""
     if isinstance(coverage, bool):
         return not coverage
     if not isinstance(coverage, dict):
         return False
     for key, value in coverage.items():
-        if value is False:
+        if key in _VERDICT_KEYS and value is False:
             return True
-        if key in ("status", "level", "state") and str(value).lower() in _NOT_COVERED:
+        if key in _STATUS_KEYS and str(value).lower() in _NOT_COVERED:
             return True
     return False
 
@@ -637,6 +641,12 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - start
         outcomes = Counter(r.outcome for r in results)
         print(f"outcomes: {', '.join(f'{k} {v}' for k, v in sorted(outcomes.items()))}")
+        ok = [r for r in results if r.outcome == "ok"]
+        print(
+            f"drafts with coverage: {sum(r.coverage is not None for r in ok)}, with notes: "
+            f"{sum(bool(r.notes) for r in ok)}, with on_theme flags: "
+            f"{sum(any(f is not None for f in r.part_flags) for r in ok)} (of {len(ok)})"
+        )
         report_shares(topics, results)
         report_messages(topics, results)
         report_outlines(results, args.seeds, args.parts)
