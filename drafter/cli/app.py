@@ -145,14 +145,23 @@ def _write_output(path: Path, text: str | bytes, force: bool) -> Path:
 
 @app.command("themes")
 def themes_cmd(
+    theme: Annotated[
+        str | None,
+        typer.Argument(
+            help="查询一个主题：素材库里有多少切题的材料（可不给）。", show_default=False
+        ),
+    ] = None,
     bank: BankOpt = None,
 ) -> None:
-    """列出素材库认识的主题：各部分的维度、可用素材的数量，以及能否生成三、四部分的提纲。"""
+    """列出主题表里的主题及其素材覆盖（三、四部分提纲中切题的部分和要点），以及素材库覆盖较好、
+    可以直接用作 --theme 的主题。"""
     from drafter.cli.console import print_themes
-    from drafter.drafting.overview import theme_overview
     from drafter.drafting.index import load_index
+    from drafter.drafting.overview import theme_overview
 
-    print_themes(theme_overview(load_index(_bank_dir(bank))))
+    if theme is not None:
+        check_text_option("主题", theme)
+    print_themes(theme_overview(load_index(_bank_dir(bank)), theme))
 
 
 @app.command("templates")

@@ -75,11 +75,11 @@ def bank_stats_cmd(bank: _BankOpt = None) -> None:
     from drafter.bank.query import bank_stats
     from drafter.bank.store import load_bank
     from drafter.cli.bankconsole import print_stats
-    from drafter.drafting.overview import theme_overview
     from drafter.drafting.index import load_index
+    from drafter.drafting.overview import curated_statuses
 
     directory = _bank_dir(bank)
-    lacking = [t.name for t in theme_overview(load_index(directory)) if not t.draftable.get(4)]
+    lacking = [t.name for t in curated_statuses(load_index(directory)) if not t.draftable.get(4)]
     print_stats(bank_stats(load_bank(directory), lacking))
 
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from drafter.corpus.models import ParseResult
-    from drafter.drafting.overview import ThemeStatus
+    from drafter.drafting.overview import Overview, ThemeStatus
     from drafter.mining.miner import MineReport
     from drafter.output.templates import TemplateInfo
     from drafter.workflow.batch import BatchReport
@@ -128,28 +128,53 @@ def note(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def print_themes(statuses: list[ThemeStatus]) -> None:
+def _on_theme(st: ThemeStatus) -> str:
+    cells = []
+    for parts, ok in st.draftable.items():
+        if not ok:
+            cells.append(f"{parts}部分：素材不足")
+            continue
+        on, n, points_on, points = st.on_theme[parts]
+        cells.append(f"{parts}部分：切题 {on}/{n} 部分、{points_on}/{points} 要点")
+    return "\n".join(cells) or "—"
+
+
+def _material(st: ThemeStatus) -> str:
+    m = st.material
+    return f"同级标题组 {m['sets']}\n可作部分 {m['aspects']}\n要点 {m['points']}"
+
+
+def print_themes(overview: Overview) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
+    console = _console()
+    if overview.guess is not None:
+        console.print(f"[yellow]是不是“{escape(overview.guess)}”？主题表里有这个主题。[/]")
+    if overview.looked_up is not None:
+        st = overview.looked_up
+        console.print(f"主题“{escape(st.name)}”：{_material(st).replace(chr(10), ' · ')}")
+        console.print(escape(_on_theme(st)))
+        if not st.material["aspects"]:
+            console.print(
+                "[yellow]素材库里几乎没有这个主题的材料：建议用 drafter mine 挖掘自己的材料。[/]"
+            )
     table = Table(title="主题表（themes.yaml）", title_justify="left")
-    for column in ("主题", "别名", "三部分维度", "四部分维度", "素材", "可生成"):
+    for column in ("主题（别名）", "维度", "素材", "种子 1 的提纲"):
         table.add_column(column)
-    for st in statuses:
-        material = (
-            f"标题 {st.material['heading']} · 要点 {st.material['point']} · "
-            f"引言 {st.material['part_lead']} · 引语 {st.material['quotation']}"
-        )
-        ok = "  ".join(f"{n}部分{'✓' if good else '✗'}" for n, good in st.draftable.items())
-        table.add_row(
-            st.name,
-            "、".join(st.aliases) or "—",
-            "、".join(st.dimensions.get(3, ())) or "—",
-            "、".join(st.dimensions.get(4, ())) or "—",
-            material,
-            ok,
-        )
-    _console().print(table)
-    _console().print("[dim]不在表中的主题也可以直接用：drafter draft --theme 任意主题[/]")
+    for st in overview.themes:
+        dims = "\n".join(f"{n}：{'、'.join(d)}" for n, d in sorted(st.dimensions.items()))
+        name = st.name + "".join(f"\n（{a}）" for a in st.aliases)
+        table.add_row(escape(name), dims or "按相关度", _material(st), escape(_on_theme(st)))
+    console.print(table)
+    if overview.topics:
+        topics = Table(title="素材库覆盖较好的主题（可直接用作 --theme）", title_justify="left")
+        for column in ("主题", "素材"):
+            topics.add_column(column)
+        for st in overview.topics:
+            topics.add_row(escape(st.name), _material(st).replace("\n", " · "))
+        console.print(topics)
+    console.print("[dim]不在表中的主题也可以直接用：drafter draft --theme 任意主题[/]")
 
 
 def print_templates(infos: list[TemplateInfo]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from drafter.bank.lexicon import OTHER
 from drafter.bank.themes import Theme, fill
+from drafter.drafting.clauses import alike
 from drafter.drafting.coverage import coverage_notes, describe_coverage
 from drafter.drafting.headings import Heading, Plan, fill_plan, iter_plans
 from drafter.drafting.index import BankIndex, Rec, load_index
@@ -25,7 +26,7 @@ from drafter.drafting.relevance import ThemeWords
 from drafter.drafting.topical import Material, Planned, TopicalParts, find_material
 from drafter.errors import DraftError
 from drafter.text.normalize import fold_normalized, polish, simplify_input
-from drafter.text.sentences import char_bigrams, split_sentences, strip_end
+from drafter.text.sentences import char_bigrams, clauses, split_sentences, strip_end
 from drafter.text.usertext import clean_optional, clean_text
 
 _HAN = re.compile(r"[\u3400-\u9fff]+")
@@ -140,6 +141,11 @@ class Composer:
             " ".join((self.steer.text, *(curated.aliases if curated else ()))),
             (*self.wanted, *(curated.keywords if curated else ())),
         )
+        if self.steer.fixed:
+            # A curated theme names the dimensions it is made of: their words are its topic.
+            dims = set(self.steer.preferred)
+            topic = [k for d in index.lexicon.dimensions if d.name in dims for k in d.keywords]
+            self.theme_words = self.theme_words.with_topic(tuple(topic))
         self.plan: Plan | None = None
         self.headings: list[Heading | None] = []
         self._alternatives: list[tuple[Heading | Planned | None, DraftPart]] = []
@@ -208,6 +214,7 @@ class Composer:
         related: set[str],
         extra: list[Rec] | None = None,
         text_of: Any = None,
+        echoes: tuple[str, ...] = (),
     ) -> list[Rec]:
         """The ``count`` best unblocked entries of ``kind`` for ``dim``, others as a fallback."""
         pool = self.index.sample(kind, dim, _SAMPLE, self.rng)
@@ -239,9 +246,17 @@ class Composer:
             for _, rec, key in scored:
                 if len(chosen) >= count:
                     break
-                if key not in seen:
-                    chosen.append(rec)
-                    seen.add(key)
+                if key in seen:
+                    continue
+                if echoes or kind == "point":
+                    # Neither its heading's own clause again nor a near twin of a sibling.
+                    lead = fold_normalized(strip_end(rec.text))
+                    if any(alike(lead, e) for e in echoes) or any(
+                        alike(lead, fold_normalized(strip_end(c.text))) for c in chosen
+                    ):
+                        continue
+                chosen.append(rec)
+                seen.add(key)
         return chosen
 
     def _part(
@@ -256,7 +271,8 @@ class Composer:
         lead = leads[0]
         n = self.request.points
         extra = [r for key in sorted(related) for r in self.index.points_of_heading(key)]
-        recs = self._pick("point", dim, n, blocked, related, extra)
+        echoes = tuple(fold_normalized(c) for c in clauses(text))
+        recs = self._pick("point", dim, n, blocked, related, extra, echoes=echoes)
         if len(recs) < n:
             raise DraftError(
                 f"素材库里的要点不够：第 {number} 部分需要 {n} 条，只找到 {len(recs)} 条"

@@ -263,7 +263,8 @@ def _sibling_sets(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[str, int
             if not isinstance(key, str):
                 if kind == "heading":
                     continue
-                key = f"{row[4]}\0{row[5]}\0{info.get('heading')}"
+                where = f"{row[4]}|{row[5]}|{info.get('heading')}"
+                key = "ps-" + hashlib.sha1(where.encode()).hexdigest()[:10]
             level = info.get("level")
             level = level if isinstance(level, int) else default_level
             found.setdefault((kind, key), (level, []))[1].append(i)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from drafter.text.words import han_runs, known_words, segment
@@ -119,6 +119,10 @@ class ThemeWords:
     @property
     def all(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*self.core, *self.wanted, *self.expansion)))
+
+    def with_topic(self, words: tuple[str, ...]) -> ThemeWords:
+        """The same, with more words that count as mentions of the theme."""
+        return replace(self, telling=tuple(dict.fromkeys((*self.telling, *words))))
 
     def hits(self, text: str) -> list[str]:
         """The distinct telling theme words written in ``text``."""

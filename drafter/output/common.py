@@ -24,7 +24,17 @@ def describe_source(source: Any) -> str:
         where += f"第{int_to_chinese(int(source['part']))}部分"
     if kind == "heading_pattern":
         where = f"句式 {source.get('id')}，{where}"
+    if kind == "clauses":  # a heading made of whole clauses of one aspect's material
+        return f"分句组合，取自 {describe_source(source.get('aspect'))}"
     return where or str(source.get("id") or "—")
+
+
+OFF_THEME = "（通用素材，与主题关联弱）"
+
+
+def off_theme(item: dict[str, Any]) -> str:
+    """The mark of a part or point that is generic rather than about the theme."""
+    return OFF_THEME if item.get("on_theme") is False else ""
 
 
 def draft_sources(draft: dict[str, Any]) -> Iterator[tuple[str, Any]]:
@@ -32,8 +42,8 @@ def draft_sources(draft: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     yield "开头", draft.get("opening_source")
     for part in draft["parts"]:
         n = int_to_chinese(part["number"])
-        yield f"{n}、标题", part["source"]
+        yield f"{n}、标题{off_theme(part)}", part["source"]
         yield f"{n}、引言", part.get("lead_source")
         for i, point in enumerate(part["points"], start=1):
-            yield f"{n}（{int_to_chinese(i)}）", point["source"]
+            yield f"{n}（{int_to_chinese(i)}）{off_theme(point)}", point["source"]
     yield "结尾", draft.get("closing_source")
