@@ -228,7 +228,17 @@ def draft_cmd(
     detail: Annotated[
         str, typer.Option("--detail", "-d", help="outline：只列要点；full：每个要点附一段展开。")
     ] = "outline",
-    sources: Annotated[bool, typer.Option("--sources", help="注明每一行素材的出处。")] = False,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="注明每一行素材的出处，并标出与主题关联弱的通用素材。")
+    ] = False,
+    length: Annotated[
+        int | None,
+        typer.Option(
+            "--length",
+            help="全文目标字数（仅 --detail full）：展开段落按此分配到各部分，实际字数会报告。",
+            show_default=False,
+        ),
+    ] = None,
     avoid: Annotated[
         list[Path] | None,
         typer.Option(
@@ -261,7 +271,7 @@ def draft_cmd(
     for path in avoid or []:
         material = material | read_avoid(path)
     request = DraftRequest(
-        theme, parts, points, occasion, seed, detail, material, tuple(keyword or ())
+        theme, parts, points, occasion, seed, detail, material, tuple(keyword or ()), length=length
     )
     request.check()
     form = _format_for(fmt, output, template)
@@ -284,11 +294,13 @@ def draft_cmd(
         from drafter.cli.console import out
 
         out(data.decode("utf-8"))
-    if seed is None or draft.notes or output is not None:
+    if seed is None or draft.notes or output is not None or length is not None:
         from drafter.cli.console import note, warn
 
         for remark in draft.notes:
             warn(remark)
+        if length is not None:
+            note(f"全文 {draft.characters} 字（目标约 {length} 字）")
         if seed is None:
             note(f"随机种子：{draft.seed}（加 --seed {draft.seed} 可重现这份草稿）")
         if output is not None:

@@ -33,6 +33,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]+")
 _SAMPLE = 600  # candidates weighed per choice on a large bank (a fair sample suffices)
 _PLANS_TRIED = 8  # feasible skeletons compared for a free-text theme
 _LEAD_MIN = 16
+_SHORT_OF_LENGTH = 0.85  # a full draft this far under --length says why
+_CLOSING_MAX = 240  # a closing paragraph, not the last pages of a report
 
 
 @dataclass(frozen=True)
@@ -353,7 +355,8 @@ class Composer:
         quotes = [
             q
             for q in self._pick("quotation", dim, 6, blocked, set())
-            if q.info.get("speaker") and self.relevance_of(q) > 0
+            if q.info.get("speaker")
+            and (self.theme_words.direct(q.text) or len(self.theme_words.hits(q.text)) >= 2)
         ][:1]
         opening_source: dict[str, Any] | None = None
         opening = fill(occasion.framing, values)
@@ -363,7 +366,7 @@ class Composer:
         closings = [
             r
             for r in self._pick("closing", dim, 3, blocked, set())
-            if self.theme_words.direct(r.text)
+            if self.theme_words.direct(r.text) and len(r.text) <= _CLOSING_MAX
         ]
         closing = closings[0].text if closings else fill(occasion.closing, values)
         parts = self._fit_length(parts, len(title) + len(opening) + len(closing))
@@ -394,6 +397,12 @@ class Composer:
         draft.coverage = describe_coverage(self.theme_words, self.material, draft)
         draft.notes = coverage_notes(steer.text, self.index.themes, draft)
         draft.characters = draft.count_characters()
+        target = self.request.length
+        if target is not None and draft.characters < _SHORT_OF_LENGTH * target:
+            draft.notes.append(
+                f"全文 {draft.characters} 字，不到目标 {target} 字：这些要点在素材库里的展开段落"
+                "不够长。可以增加 --points 或 --parts，或用 drafter mine 补充素材。"
+            )
         return draft
 
     def _fit_length(self, parts: list[DraftPart], framing: int) -> list[DraftPart]:

@@ -29,6 +29,12 @@ def fit_body(text: str, keywords: tuple[str, ...], limit: int = BODY_MAX) -> str
     sentences = split_sentences(text)
     if sum(map(len, sentences)) <= limit:
         return text
+    if len(sentences[0]) > limit:
+        # A long opening sentence: the one sentence that fits and says most on the theme.
+        fitting = [i for i, s in enumerate(sentences) if len(s) <= limit]
+        if not fitting:
+            return min(sentences[:3], key=len)
+        return sentences[max(fitting, key=lambda i: (_hits(sentences[i], keywords), -i))]
     keep = {0}
     size = len(sentences[0])
     ranked = sorted(range(1, len(sentences)), key=lambda i: -_hits(sentences[i], keywords))
