@@ -19,6 +19,8 @@ from drafter.text.sentences import char_bigrams
 
 _SETS_TRIED = 6  # best sets a seed chooses among
 _MIN_SCORE_SHARE = 0.2  # an aspect scores at least this share of the best one
+_SMALL_SET = 5  # siblings of a set this small share its subject
+_SIBLING_SHARE = 0.6  # and at least this share of its best member's score
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,12 @@ class Aspect:
 
 
 def context_of(index: BankIndex, rec: Rec) -> str:
-    """The text under an aspect: the sub-point leads under a heading, a sub-point's body."""
+    """What frames an aspect and what stands under it: the title of its speech, the heading
+    above it, the sub-point leads under a heading or a sub-point's body."""
+    frame = f"{rec.document or ''} {rec.info.get('heading') or ''}"
     if rec.kind == "heading":
-        return " ".join(r.text for r in index.points_of_heading(rec.key))
-    return index.body(rec.id)[:300]
+        return " ".join([frame, *(r.text for r in index.points_of_heading(rec.key))])
+    return f"{frame} {index.body(rec.id)[:300]}"
 
 
 def aspect_on_theme(theme: ThemeWords, text: str, context: str) -> bool:
@@ -56,15 +60,24 @@ def candidate_aspects(
     top = max(s for (kind, _), s in scores.items() if kind in ("heading", "point")) or 1.0
     out: dict[str, list[Aspect]] = {}
     for set_id, level, kind, positions in index.sets:
+        best = max(scores.get((kind, at), 0.0) for at in positions)
+        if best < _MIN_SCORE_SHARE * top:
+            continue
+        # A small set is one subject seen from a few sides: when one member names the theme,
+        # its siblings are about it too (健全冷链物流网络 beside 畅通农产品销路).
+        recs = [index.row(kind, at) for at in positions]
+        named = len(positions) <= _SMALL_SET and any(
+            theme.direct(r.text) or any(w in r.text for w in (*theme.core, *theme.wanted))
+            for r in recs
+        )
         members = []
-        for at in positions:
+        for at, rec in zip(positions, recs, strict=True):
             score = scores.get((kind, at), 0.0)
-            if score < _MIN_SCORE_SHARE * top:
+            if named:
+                score = max(score, _SIBLING_SHARE * best)
+            if score < _MIN_SCORE_SHARE * top or avoid.blocks_key(rec.id, rec.key):
                 continue
-            rec = index.row(kind, at)
-            if avoid.blocks_key(rec.id, rec.key):
-                continue
-            on = aspect_on_theme(theme, rec.text, context_of(index, rec))
+            on = named or aspect_on_theme(theme, rec.text, context_of(index, rec))
             members.append(Aspect(rec, level, set_id, score, on))
         if members:
             members.sort(key=lambda a: (-a.score, a.rec.id))

@@ -52,6 +52,15 @@ class Built:
         return None
 
 
+def plain(text: str) -> bool:
+    """4–12 Chinese characters, no count left at its start."""
+    return (
+        _CLAUSE_MIN <= len(text) <= _CLAUSE_MAX
+        and bool(_HAN.fullmatch(text))
+        and not (_COUNTED.match(text))
+    )
+
+
 def heading_like(text: str, verbs: frozenset[str], adverbs: frozenset[str]) -> bool:
     """A clause a heading can be made of: 4–12 Chinese characters that open with a verb
     (optionally after an adverb: 持续增强…, 加快发展…)."""
@@ -85,7 +94,10 @@ def part_clauses(
         for sentence in sentences:
             for piece in clauses(sentence):
                 at += 1
-                if piece in out or not heading_like(piece, verbs, adverbs):
+                if piece in out:
+                    continue
+                # The aspect's own wording is a heading already; other text must look like one.
+                if not (own and plain(piece)) and not heading_like(piece, verbs, adverbs):
                     continue
                 hits = sum(1 for w in topic_words if w in piece)
                 if not own and not hits:

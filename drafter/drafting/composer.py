@@ -21,7 +21,14 @@ from drafter.drafting.coverage import coverage_notes, describe_coverage
 from drafter.drafting.headings import Heading, Plan, fill_plan, iter_plans
 from drafter.drafting.index import BankIndex, Rec, load_index
 from drafter.drafting.length import fit_length
-from drafter.drafting.model import Avoid, Draft, DraftPart, DraftPoint, DraftRequest
+from drafter.drafting.model import (
+    Avoid,
+    Draft,
+    DraftPart,
+    DraftPoint,
+    DraftRequest,
+    used_material,
+)
 from drafter.drafting.relevance import ThemeWords
 from drafter.drafting.topical import Material, Planned, TopicalParts, find_material
 from drafter.errors import DraftError
@@ -33,6 +40,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]+")
 _SAMPLE = 600  # candidates weighed per choice on a large bank (a fair sample suffices)
 _PLANS_TRIED = 8  # feasible skeletons compared for a free-text theme
 _LEAD_MIN = 16
+_RELEVANT = 0.15  # relevance (share of the best entry's) that makes an entry fit a theme
 _SHORT_OF_LENGTH = 0.85  # a full draft this far under --length says why
 _CLOSING_MAX = 240  # a closing paragraph, not the last pages of a report
 
@@ -164,8 +172,31 @@ class Composer:
         return self._scores.get(rec.id, 0.0)
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
+    def _off_topic_headings(self) -> Avoid:
+        """The bank headings that say nothing about a curated theme: they lend no words to its
+        headings (a large bank's headings on other subjects carry its dimensions' words too)."""
+        key = ("off_topic", self.theme_words)
+        if key not in self.index.memo:
+            ids = {
+                rec.id
+                for rec in self.index.of("heading")
+                if not self._fits(rec, self.index.points_of_heading(rec.key))
+            }
+            # Skeletons mined from sub-point sets take their words from sub-points.
+            ids |= {rec.id for rec in self.index.of("point") if not self._fits(rec)}
+            self.index.memo[key] = Avoid(frozenset(ids))
+        avoid: Avoid = self.index.memo[key]
+        return avoid
+
+    def _fits(self, rec: Rec, under: list[Rec] | None = None) -> bool:
+        """Whether an entry (with the sub-points under it) is about the theme."""
+        if self.relevance_of(rec) >= _RELEVANT:
+            return True
+        text = " ".join([rec.text, *(r.text for r in under or [])])
+        return self.theme_words.direct(text) or len(self.theme_words.hits(text)) >= 2
+
     def _choose_plan(self) -> tuple[Plan, list[str], list[Heading]]:
-        n, avoid = self.request.parts, self.request.avoid
+        n, avoid = self.request.parts, self.request.avoid | self._off_topic_headings()
         found: list[tuple[int, int, Plan, list[str], list[Heading]]] = []
         for order, plan in enumerate(iter_plans(self.index, self.rng)):
             if self.steer.fixed:
@@ -233,6 +264,8 @@ class Composer:
                 text = text_of(rec) if text_of else rec.text
                 key = fold_normalized(text) if text_of else rec.key
                 if key in seen or blocked.blocks_key(rec.id, key):
+                    continue
+                if kind in ("point", "part_lead") and not self._fits(rec):
                     continue
                 score = 2.0 * (rec.dims[0] == dim) + 1.0 * (dim in rec.dims)
                 heading = rec.info.get("heading")
@@ -329,13 +362,9 @@ class Composer:
                 "建议用 drafter mine 挖掘自己的材料，或用 drafter themes 查看素材库覆盖较好的主题。"
             )
         self.topical = TopicalParts(self.index, self.material, request.points, self.rng)
-        planned = self.topical.plan(request.parts, request.avoid, self.steer.text)
-        blocked = request.avoid
-        parts: list[DraftPart] = []
-        for number, item in enumerate(planned, start=1):
-            part = self.topical.part(number, item, blocked, request.detail == "full")
-            parts.append(part)
-            blocked = blocked | used_material([part])
+        parts = self.topical.draft_parts(
+            request.parts, request.avoid, self.steer.text, request.detail == "full"
+        )
         return self._frame(parts, self.topical.pattern())
 
     def _on_theme(self, text: str) -> bool:
@@ -422,7 +451,11 @@ class Composer:
         if self.topical is not None:
             full = self.request.detail == "full"
             for planned in self.topical.alternatives(index, blocked, count):
-                out.append((planned, self.topical.part(part.number, planned, blocked, full)))
+                try:
+                    new = self.topical.part(part.number, planned, blocked, full)
+                except DraftError:
+                    continue  # that aspect has too few sub-points left
+                out.append((planned, new))
         elif self.plan is not None:
             others = [h for i, h in enumerate(self.headings) if i != index and h is not None]
             ranked = self.plan.candidates(part.dimension, others, blocked, self.rng)
@@ -470,22 +503,6 @@ class Composer:
             part = replace(part, points=points)
         parts[index] = part
         return replace(draft, parts=parts)
-
-
-def used_material(parts: list[DraftPart]) -> Avoid:
-    """The ids and texts the given parts use, so nothing else in the draft repeats them."""
-    ids: set[str] = set()
-    texts: set[str] = set()
-    for part in parts:
-        texts |= {fold_normalized(part.heading), fold_normalized(part.lead)}
-        for source in (part.source, part.lead_source or {}):
-            if source.get("id"):
-                ids.add(source["id"])
-        for point in part.points:
-            texts.add(fold_normalized(point.lead))
-            if point.source.get("id"):
-                ids.add(point.source["id"])
-    return Avoid(frozenset(ids), frozenset(texts))
 
 
 def compose(index: BankIndex, request: DraftRequest) -> Draft:

@@ -261,8 +261,8 @@ def _sibling_sets(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[str, int
             info = row[7]
             key = info.get("set")
             if not isinstance(key, str):
-                if kind == "heading":
-                    continue
+                if kind == "heading" or not isinstance(info.get("heading"), str):
+                    continue  # a lone entry, such as a point a writer added by itself
                 where = f"{row[4]}|{row[5]}|{info.get('heading')}"
                 key = "ps-" + hashlib.sha1(where.encode()).hexdigest()[:10]
             level = info.get("level")

@@ -221,6 +221,22 @@ class Draft:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def used_material(parts: list[DraftPart]) -> Avoid:
+    """The ids and texts the given parts use, so nothing else in the draft repeats them."""
+    ids: set[str] = set()
+    texts: set[str] = set()
+    for part in parts:
+        texts |= {fold_normalized(part.heading), fold_normalized(part.lead)}
+        for source in (part.source, part.lead_source or {}):
+            if source.get("id"):
+                ids.add(source["id"])
+        for point in part.points:
+            texts.add(fold_normalized(point.lead))
+            if point.source.get("id"):
+                ids.add(point.source["id"])
+    return Avoid(frozenset(ids), frozenset(texts))
+
+
 def _ids(value: Any) -> set[str]:
     """Every entry id inside the source records of a draft's JSON."""
     # A walk with a stack, not recursion: JSON nested nearly as deep as the parser allows

@@ -9,6 +9,7 @@ with a few dictionary look-ups and additions, importing neither library.
 from __future__ import annotations
 
 import heapq
+import re
 from array import array
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,6 +22,8 @@ _FEEDBACK_DOCS = 40  # most relevant parts whose words widen the theme
 _EXPANSION = 16  # words added to a theme
 _EXPANSION_WEIGHT = 0.6  # the best added word weighs this much against a theme word
 _MIN_SHARED = 3  # an added word appears in at least this many of those parts
+_HAN2 = re.compile(r"[\u3400-\u9fff]{2}")
+_NOT_OPENERS = ("r", "t", "c", "p", "u", "m", "q", "f", "e", "y", "o")
 _WANTED_WEIGHT = 1.5  # a writer's keyword weighs more than a word of the theme
 _TELLING = 0.6  # specificity a widening word needs to count as a mention of the theme
 _STRONG = 0.85  # specificity a theme word needs to name the theme on its own
@@ -36,11 +39,14 @@ def _doc_texts(rows: dict[str, list[tuple[Any, ...]]], bodies: dict[str, str]) -
     texts = []
     for kind in DOC_KINDS:
         for row in rows.get(kind, []):
+            # What frames an entry tells what it is about: the title of its speech, the
+            # heading it stands under ("应急救援" is about 安全生产 in a 安全生产 speech).
+            frame = [row[5] or "", str(row[7].get("heading") or "")]
             text = row[2]
             if kind == "heading":
-                text = "\n".join([text, *leads.get(text, [])])
+                text = "\n".join([*frame, text, *leads.get(text, [])])
             elif kind == "point":
-                text = f"{text}\n{bodies.get(row[0], '')}"
+                text = "\n".join([*frame, text, bodies.get(row[0], "")])
             texts.append(text)
     return texts
 
@@ -86,9 +92,25 @@ def build_relevance(
         "doc_ptr": doc_ptr.tobytes(),
         "doc_word": word_of[order].tobytes(),
         "doc_w": data[order].tobytes(),
-        "verbs": sorted(seg.verbs),
+        "verbs": sorted(seg.verbs | openers(rows)),
         "adverbs": sorted(seg.adverbs),
     }
+
+
+def openers(rows: dict[str, list[tuple[Any, ...]]]) -> set[str]:
+    """The words the bank's own headings and sub-points open their clauses with (落实, 压实,
+    筑牢 …): the dictionary calls many of them adjectives or nouns, the headings show how
+    official prose uses them. Pronouns, time words, numbers and conjunctions are left out."""
+    import rjieba
+
+    found: set[str] = set()
+    for kind in ("heading", "point"):
+        for row in rows.get(kind, []):
+            for clause in re.split(r"[，,；;：:]", row[2]):
+                head = clause.strip()[:2]
+                if len(head) == 2 and _HAN2.fullmatch(head):
+                    found.add(head)
+    return {w for w in found if not rjieba.tag(w)[0][1].startswith(_NOT_OPENERS)}
 
 
 def _ints(raw: bytes) -> memoryview[int]:
@@ -215,8 +237,10 @@ class Relevance:
                 gain[w] = gain.get(w, 0.0) + share * weight[k]
                 seen[w] = seen.get(w, 0) + 1
         own = set(weights)
+        # A small bank has few parts on any theme: a word two of them share is telling there.
+        shared = _MIN_SHARED if len(best) >= _FEEDBACK_DOCS // 2 else 2
         ranked = sorted(
-            (w for w in gain if seen[w] >= min(_MIN_SHARED, len(best)) and self.words[w]),
+            (w for w in gain if seen[w] >= min(shared, len(best)) and self.words[w]),
             key=lambda w: (-gain[w], self.words[w]),
         )
         picked = [

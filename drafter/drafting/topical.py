@@ -4,6 +4,7 @@ that neither echo their heading nor each other, each marked on or off the theme.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from drafter.drafting.clauses import (
     part_clauses,
 )
 from drafter.drafting.index import BankIndex, Rec
-from drafter.drafting.model import Avoid, DraftPart, DraftPoint
+from drafter.drafting.model import Avoid, DraftPart, DraftPoint, used_material
 from drafter.drafting.relevance import ThemeWords
 from drafter.errors import DraftError
 from drafter.text.normalize import fold_normalized
@@ -35,6 +36,8 @@ from drafter.text.skeletons import skeleton
 _WHOLE_SETS = 4  # whole sibling sets tried before mixing aspects by heading length
 _POOL = 48  # aspects weighed when mixing
 _PROFILES = 8
+_PLANS_BUILT = 12
+_NEAR_POINTS = 60  # sub-points close to an aspect's own words, whatever their theme score  # plans tried to the end (sub-points included) before giving up
 _LONG_HEADING = 18  # length profiles tried per skeleton
 _POINT_POOL = 400  # best-scoring sub-points weighed for a part beyond its own
 _LEAD_MIN = 16
@@ -108,7 +111,35 @@ class TopicalParts:
         sk = skeleton([p.heading.text for p in self.planned])
         return sk.display() if sk is not None else self.shape
 
-    def plan(self, count: int, avoid: Avoid, label: str) -> list[Planned]:
+    def draft_parts(self, count: int, avoid: Avoid, label: str, full: bool) -> list[DraftPart]:
+        """``count`` parts: the first plan whose every part finds its sub-points."""
+        tried = 0
+        for aspects, shape, built in self._plans(count, avoid):
+            self._keep(aspects, shape, built)
+            self.leads_used = []
+            blocked = avoid
+            parts: list[DraftPart] = []
+            try:
+                for number, item in enumerate(self.planned, start=1):
+                    part = self.part(number, item, blocked, full)
+                    parts.append(part)
+                    blocked = blocked | used_material([part])
+            except DraftError:
+                tried += 1
+                if tried >= _PLANS_BUILT:
+                    break
+                continue
+            return parts
+        theme = self.material.theme
+        words = "、".join(theme.core + theme.wanted)
+        hint = "减少部分数（--parts 3）、" if count > 3 else ""
+        raise DraftError(
+            f"素材库里与主题“{label}”相关的材料不足以排出 {count} 个对仗的部分"
+            f"（主题词：{words or '无'}）。可以{hint}减少要点数（--points）、换一种说法，"
+            "或用 drafter mine 挖掘自己的材料补充素材库。"
+        )
+
+    def _plans(self, count: int, avoid: Avoid) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
         """Aspects and headings for ``count`` parts: first whole sibling sets on the theme,
         then, length profile by length profile, the aspects whose clauses can fill it."""
         theme = self.material.theme
@@ -116,7 +147,7 @@ class TopicalParts:
         for aspects in plan_aspects(self.material.sets, count, theme, self.rng)[:_WHOLE_SETS]:
             found = parallel_headings([self.clauses_of(a) for a in aspects], self.rng, texts)
             if found is not None:
-                return self._keep(aspects, *found)
+                yield aspects, *found
         pool = sorted(
             (a for members in self.material.sets.values() for a in members),
             key=lambda a: (not a.on_theme, -(a.score * (1 + 0.3 * self.rng.random())), a.rec.id),
@@ -147,14 +178,7 @@ class TopicalParts:
                     [clauses[a.rec.id] for a in picked], shape, profile, self.rng, texts
                 )
                 if built is not None:
-                    return self._keep(picked, shape, built)
-        words = "、".join(theme.core + theme.wanted)
-        hint = "减少部分数（--parts 3）、" if count > 3 else ""
-        raise DraftError(
-            f"素材库里与主题“{label}”相关的材料不足以排出 {count} 个对仗的部分"
-            f"（主题词：{words or '无'}）。可以{hint}换一种说法，"
-            "或用 drafter mine 挖掘自己的材料补充素材库。"
-        )
+                    yield picked, shape, built
 
     def _keep(self, aspects: list[Aspect], shape: str, built: list[Built]) -> list[Planned]:
         self.shape = shape
@@ -252,7 +276,8 @@ class TopicalParts:
             text = lead_of(lead_rec.text)
             if text and not blocked.blocks(lead_rec.id, text):
                 return text, lead_rec.source()
-        raise DraftError("素材库里没有可用的分部引言")
+        # Nothing in the bank leads into this part: better no lead than one on another subject.
+        return "", None
 
     def _points(self, rec: Rec, heading: Built, blocked: Avoid) -> list[Rec]:
         """Sub-points: those under the aspect first, then the bank's best for the aspect's own
@@ -275,7 +300,14 @@ class TopicalParts:
             near = aspect.get(doc_of.get(("point", at), -1), 0.0)
             return (not on(r), -near, -theme.get(("point", at), 0.0))
 
-        others = sorted((r for _, r in self.material.points), key=rank)
+        near = sorted(aspect, key=lambda d: (-aspect[d], d))[:_NEAR_POINTS]
+        pool = {r.id: r for _, r in self.material.points}
+        for d in near:
+            kind, at = rel.docs[d]
+            if kind == "point":
+                r = self.index.row("point", at)
+                pool.setdefault(r.id, r)
+        others = sorted(pool.values(), key=rank)
         mine = sorted(self.rng.sample(own, len(own)), key=lambda r: not on(r))
         ranked = [*mine, *others]
         chosen: list[Rec] = []
