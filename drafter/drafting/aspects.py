@@ -33,22 +33,27 @@ class Aspect:
 
 
 def context_of(index: BankIndex, rec: Rec) -> str:
-    """What frames an aspect and what stands under it: the title of its speech, the heading
-    above it, the sub-point leads under a heading or a sub-point's body."""
-    frame = f"{rec.document or ''} {rec.info.get('heading') or ''}"
+    """What stands under an aspect: the sub-point leads under a heading, a sub-point's body."""
     if rec.kind == "heading":
-        return " ".join([frame, *(r.text for r in index.points_of_heading(rec.key))])
-    return f"{frame} {index.body(rec.id)[:300]}"
+        return " ".join(r.text for r in index.points_of_heading(rec.key))
+    return index.body(rec.id)[:300]
 
 
-def aspect_on_theme(theme: ThemeWords, text: str, context: str) -> bool:
-    """An aspect is on the theme when its own words name the theme or hold two theme words, or
-    hold one and the text under it holds three: a long sub-point that mentions the theme in
-    passing is about something else."""
-    own = len(theme.hits(text))
-    if theme.direct(text) or own >= 2:
+def frame_of(rec: Rec) -> str:
+    """What frames an aspect: the title of its speech and the heading it stands under."""
+    return f"{rec.document or ''} {rec.info.get('heading') or ''}"
+
+
+def aspect_on_theme(theme: ThemeWords, rec: Rec, context: str) -> bool:
+    """An aspect is on the theme when its own words name the theme or hold two theme words;
+    when it holds one and the text under it three more; or when it is a part of a speech (or
+    stands under a heading) that names the theme, and speaks of it."""
+    own = len(theme.hits(rec.text))
+    if theme.direct(rec.text) or own >= 2:
         return True
-    return own == 1 and len(theme.hits(f"{text} {context}")) >= 3
+    if own == 1 and len(theme.hits(f"{rec.text} {context}")) >= 3:
+        return True
+    return theme.direct(frame_of(rec)) and (own >= 1 or len(theme.hits(context)) >= 2)
 
 
 def candidate_aspects(
@@ -63,12 +68,17 @@ def candidate_aspects(
         best = max(scores.get((kind, at), 0.0) for at in positions)
         if best < _MIN_SCORE_SHARE * top:
             continue
-        # A small set is one subject seen from a few sides: when one member names the theme,
-        # its siblings are about it too (健全冷链物流网络 beside 畅通农产品销路).
+        # A speech's few parts are one subject seen from a few sides: when one part names the
+        # theme, its siblings are about it too (健全冷链物流网络 beside 建强农产品集散地).
         recs = [index.row(kind, at) for at in positions]
-        named = len(positions) <= _SMALL_SET and any(
-            theme.direct(r.text) or any(w in r.text for w in (*theme.core, *theme.wanted))
-            for r in recs
+        # Only the parts of one speech (or a set a writer added): sub-points under one heading
+        # of a report are often separate subjects (养老 beside 医院 beside 住房).
+        named = (
+            level == 1
+            and len(positions) <= _SMALL_SET
+            and any(
+                theme.direct(r.text) or any(w in r.text for w in theme.own_telling) for r in recs
+            )
         )
         members = []
         for at, rec in zip(positions, recs, strict=True):
@@ -77,7 +87,7 @@ def candidate_aspects(
                 score = max(score, _SIBLING_SHARE * best)
             if score < _MIN_SCORE_SHARE * top or avoid.blocks_key(rec.id, rec.key):
                 continue
-            on = named or aspect_on_theme(theme, rec.text, context_of(index, rec))
+            on = named or aspect_on_theme(theme, rec, context_of(index, rec))
             members.append(Aspect(rec, level, set_id, score, on))
         if members:
             members.sort(key=lambda a: (-a.score, a.rec.id))

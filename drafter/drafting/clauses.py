@@ -24,6 +24,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]+")
 _COUNTED = re.compile(
     r"^(?:[一二三四五六七八九十]+[是要则来]|第[一二三四五六七八九十]|首先|其次|再次|最后)"
 )
+_LEAD_CHARS = (6, 24)
+_FIGURE = re.compile(r"[0-9０-９%％]")
 _SHARED_RUN = 4  # two clauses sharing this many characters in a row say the same thing
 
 
@@ -61,6 +63,17 @@ def plain(text: str) -> bool:
     )
 
 
+def lead_like(text: str, verbs: frozenset[str], adverbs: frozenset[str]) -> bool:
+    """A sentence that can stand as a sub-point: 6–24 characters, at most two clauses, no
+    figures, opening like a heading (稳妥推进基本医保省级统筹)."""
+    if not _LEAD_CHARS[0] <= len(text) <= _LEAD_CHARS[1] or _FIGURE.search(text):
+        return False
+    pieces = re.split(r"[，,]", text)
+    if len(pieces) > 2 or not all(_HAN.fullmatch(p) for p in pieces):
+        return False
+    return heading_like(pieces[0][:_CLAUSE_MAX], verbs, adverbs)
+
+
 def heading_like(text: str, verbs: frozenset[str], adverbs: frozenset[str]) -> bool:
     """A clause a heading can be made of: 4–12 Chinese characters that open with a verb
     (optionally after an adverb: 持续增强…, 加快发展…)."""
@@ -82,6 +95,7 @@ def part_clauses(
     topic_words: tuple[str, ...],
     verbs: frozenset[str],
     adverbs: frozenset[str],
+    theme_words: tuple[str, ...] = (),
 ) -> list[Clause]:
     """The heading-like clauses of a part's material: (text, entry id, is the aspect itself).
 
@@ -102,7 +116,9 @@ def part_clauses(
                 hits = sum(1 for w in topic_words if w in piece)
                 if not own and not hits:
                     continue
-                weight = min(hits, 2) + (2.0 if own else 0.0) + (0.5 if number < 4 else 0.0)
+                # Clauses that speak of the theme make the headings say what the speech is about.
+                on = sum(1 for w in theme_words if w in piece)
+                weight = 1.5 * min(on, 2) + (1.5 if own else 0.0) + (0.5 if number < 4 else 0.0)
                 weight -= 0.15 * max(0, len(piece) - 8)  # shorter clauses make crisper headings
                 out[piece] = Clause(piece, origin, (number, at), own, weight)
     ranked = sorted(out.values(), key=lambda c: -c.weight)

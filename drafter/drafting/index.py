@@ -125,9 +125,13 @@ class BankIndex:
     def relevance(self) -> Relevance:
         key = "relevance"
         if key not in self.memo:
-            self.memo[key] = Relevance(self.relevance_data)
+            self.memo[key] = Relevance(self.relevance_data, self._text_of)
         rel: Relevance = self.memo[key]
         return rel
+
+    def _text_of(self, kind: str, at: int) -> str:
+        row = self.rows[kind][at]
+        return f"{row[2]} {row[7].get('gist') or ''}"
 
     def row(self, kind: str, at: int) -> Rec:
         return Rec(*self.rows[kind][at])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +26,8 @@ _MIN_SHARED = 3  # an added word appears in at least this many of those parts
 _HAN2 = re.compile(r"[\u3400-\u9fff]{2}")
 _NOT_OPENERS = ("r", "t", "c", "p", "u", "m", "q", "f", "e", "y", "o")
 _WANTED_WEIGHT = 1.5  # a writer's keyword weighs more than a word of the theme
+_PHRASE_BOOST = 2.0
+_GENERIC = 0.55  # a theme word found in more of the bank than this says little alone
 _TELLING = 0.6  # specificity a widening word needs to count as a mention of the theme
 _STRONG = 0.85  # specificity a theme word needs to name the theme on its own
 
@@ -142,6 +145,11 @@ class ThemeWords:
     def all(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*self.core, *self.wanted, *self.expansion)))
 
+    @property
+    def own_telling(self) -> tuple[str, ...]:
+        """The theme's and keywords' own words that count as a mention of it."""
+        return tuple(w for w in self.telling if w in self.core or w in self.wanted)
+
     def with_topic(self, words: tuple[str, ...]) -> ThemeWords:
         """The same, with more words that count as mentions of the theme."""
         return replace(self, telling=tuple(dict.fromkeys((*self.telling, *words))))
@@ -163,7 +171,11 @@ class ThemeWords:
 class Relevance:
     """Scoring the bank's entries against a theme."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(
+        self, data: dict[str, Any], text_of: Callable[[str, int], str] | None = None
+    ) -> None:
+        # The text of an entry, to find a theme written out whole (数字政府, not 数字 … 政府).
+        self.text_of = text_of
         self.words: list[str] = data["words"]
         self.column = {w: i for i, w in enumerate(self.words) if w}
         self.docs: list[tuple[str, int]] = [(str(k), int(i)) for k, i in data["docs"]]
@@ -205,11 +217,16 @@ class Relevance:
         # A theme's rarer words say more about it: 数字 more than 建设 in 数字政府建设.
         weights = {w: self.specificity(w) for w in core}
         weights |= {w: _WANTED_WEIGHT * self.specificity(w) for w in wanted}
-        expansion = self._expand(weights) if weights else {}
-        own = (*core, *wanted)
-        telling = [w for w in (*own, *expansion) if w in own or self.specificity(w) >= _TELLING]
-        strong = [w for w in core if self.specificity(w) >= _STRONG]
         phrases = [p for t in (text, *keywords) for p in han_runs(t) if len(p) >= 2]
+        expansion = self._expand(weights, phrases) if weights else {}
+        own = (*core, *wanted)
+        # A generic word of the theme (服务 in 养老服务, 政府 in 数字政府) is no mention of it
+        # alone; the theme's other words and the widening words are.
+        specific = [w for w in own if self.specificity(w) >= _GENERIC] or list(own)
+        telling = [
+            w for w in (*specific, *expansion) if w in own or self.specificity(w) >= _TELLING
+        ]
+        strong = [w for w in core if self.specificity(w) >= _STRONG]
         return ThemeWords(
             core,
             wanted,
@@ -220,8 +237,18 @@ class Relevance:
             tuple(dict.fromkeys(phrases)),
         )
 
-    def _expand(self, weights: dict[str, float]) -> dict[str, float]:
-        scores = self.score(weights)
+    def _phrased(self, scores: dict[int, float], phrases: list[str]) -> dict[int, float]:
+        """Scores with the entries that write a theme out whole counted double."""
+        if self.text_of is None or not phrases:
+            return scores
+        out = {}
+        for d, score in scores.items():
+            text = self.text_of(*self.docs[d])
+            out[d] = score * (_PHRASE_BOOST if any(p in text for p in phrases) else 1.0)
+        return out
+
+    def _expand(self, weights: dict[str, float], phrases: list[str]) -> dict[str, float]:
+        scores = self._phrased(self.score(weights), phrases)
         parts = [d for d in scores if self.docs[d][0] in ("heading", "point")]
         best = heapq.nlargest(_FEEDBACK_DOCS, parts, key=lambda d: (scores[d], -d))
         if not best:
@@ -237,6 +264,9 @@ class Relevance:
                 gain[w] = gain.get(w, 0.0) + share * weight[k]
                 seen[w] = seen.get(w, 0) + 1
         own = set(weights)
+        # Words found all over the bank (社会, 管理) share any part: count what is special.
+        for w in gain:
+            gain[w] *= self.specificity(self.words[w]) ** 2
         # A small bank has few parts on any theme: a word two of them share is telling there.
         shared = _MIN_SHARED if len(best) >= _FEEDBACK_DOCS // 2 else 2
         ranked = sorted(
@@ -255,7 +285,8 @@ class Relevance:
 
     def entry_scores(self, theme: ThemeWords) -> dict[tuple[str, int], float]:
         """Score of each relevant entry, by (kind, position in the index's rows)."""
-        return {self.docs[d]: s for d, s in self.score(theme.weights).items()}
+        scores = self._phrased(self.score(theme.weights), list(theme.phrases))
+        return {self.docs[d]: s for d, s in scores.items()}
 
 
 def empty_relevance() -> dict[str, Any]:

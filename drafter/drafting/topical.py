@@ -21,6 +21,7 @@ from drafter.drafting.clauses import (
     alike,
     fill_profile,
     fit_profile,
+    lead_like,
     options_of,
     parallel_headings,
     part_clauses,
@@ -37,7 +38,8 @@ _WHOLE_SETS = 4  # whole sibling sets tried before mixing aspects by heading len
 _POOL = 48  # aspects weighed when mixing
 _PROFILES = 8
 _PLANS_BUILT = 12
-_NEAR_POINTS = 60  # sub-points close to an aspect's own words, whatever their theme score  # plans tried to the end (sub-points included) before giving up
+_NEAR_POINTS = 60
+_BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points  # sub-points close to an aspect's own words, whatever their theme score  # plans tried to the end (sub-points included) before giving up
 _LONG_HEADING = 18  # length profiles tried per skeleton
 _POINT_POOL = 400  # best-scoring sub-points weighed for a part beyond its own
 _LEAD_MIN = 16
@@ -104,7 +106,9 @@ class TopicalParts:
             material += [(r.text, r.id, False) for r in index.part_leads_of(rec.key)]
         theme = self.material.theme
         words = (*theme.telling, *theme.core, *rel.words_of(rec.text))
-        return part_clauses(material, tuple(dict.fromkeys(words)), rel.verbs, rel.adverbs)
+        return part_clauses(
+            material, tuple(dict.fromkeys(words)), rel.verbs, rel.adverbs, theme.telling
+        )
 
     def pattern(self) -> str:
         """The skeleton the headings share, read back from them ("…，…" or with fixed text)."""
@@ -250,7 +254,8 @@ class TopicalParts:
             points,
             source,
             lead_source,
-            on_theme=theme.direct(whole) or len(theme.hits(whole)) >= 2,
+            on_theme=(theme.direct(whole) or len(theme.hits(whole)) >= 2)
+            and (theme.direct(f"{text} {lead}") or bool(theme.hits(f"{text} {lead}"))),
         )
 
     def _lead(self, rec: Rec, blocked: Avoid) -> tuple[str, dict[str, Any] | None]:
@@ -309,7 +314,7 @@ class TopicalParts:
                 pool.setdefault(r.id, r)
         others = sorted(pool.values(), key=rank)
         mine = sorted(self.rng.sample(own, len(own)), key=lambda r: not on(r))
-        ranked = [*mine, *others]
+        ranked = [*mine, *self._body_points(rec), *others]
         chosen: list[Rec] = []
         for r in ranked:
             if len(chosen) == self.points:
@@ -326,6 +331,18 @@ class TopicalParts:
             chosen.append(r)
         self.leads_used += [fold_text(strip_end(r.text)) for r in chosen]
         return chosen
+
+    def _body_points(self, rec: Rec) -> list[Rec]:
+        """Sentences of the aspect's own text that can stand as its sub-points: a run-in lead
+        of a report ("积极推行长期护理保险制度。稳妥推进基本医保省级统筹。…") lists them."""
+        rel = self.index.relevance
+        out = []
+        for n, sentence in enumerate(split_sentences(self.index.body(rec.id))[:_BODY_SENTENCES]):
+            text = strip_end(sentence)
+            if lead_like(text, rel.verbs, rel.adverbs):
+                info = {"from": rec.id, "sentence": n + 1}
+                out.append(rec._replace(id=f"{rec.id}#{n + 1}", text=text, info=info))
+        return out
 
     def _at(self, rec: Rec) -> int:
         at_of = self.index.memo.setdefault("point_at", {})
