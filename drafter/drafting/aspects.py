@@ -62,7 +62,12 @@ def candidate_aspects(
     """Members of each sibling set with a score, best first, by set id."""
     if not scores:
         return {}
-    top = max(s for (kind, _), s in scores.items() if kind in ("heading", "point")) or 1.0
+    # Measured against the fifth best, not the best: one entry that writes the theme out
+    # whole scores far above all others and would leave no room for siblings.
+    ranked = sorted(
+        (s for (kind, _), s in scores.items() if kind in ("heading", "point")), reverse=True
+    )
+    top = ranked[min(4, len(ranked) - 1)] if ranked else 1.0
     out: dict[str, list[Aspect]] = {}
     for set_id, level, kind, positions in index.sets:
         best = max(scores.get((kind, at), 0.0) for at in positions)

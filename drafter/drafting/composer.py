@@ -265,8 +265,8 @@ class Composer:
                 key = fold_normalized(text) if text_of else rec.key
                 if key in seen or blocked.blocks_key(rec.id, key):
                     continue
-                if kind in ("point", "part_lead") and not self._fits(rec):
-                    continue
+                if not fallback and kind in ("point", "part_lead") and not self._fits(rec):
+                    continue  # the fallback may take it, marked as generic
                 score = 2.0 * (rec.dims[0] == dim) + 1.0 * (dim in rec.dims)
                 heading = rec.info.get("heading")
                 score += 4.0 * (isinstance(heading, str) and fold_normalized(heading) in related)

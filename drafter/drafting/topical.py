@@ -285,9 +285,9 @@ class TopicalParts:
         return "", None
 
     def _points(self, rec: Rec, heading: Built, blocked: Avoid) -> list[Rec]:
-        """Sub-points: those under the aspect first, then the bank's best for the aspect's own
-        words (the theme's as a tie-break); none echoing the heading, each other, or a
-        sub-point of another part."""
+        """Sub-points: the aspect's own, its sentences and the bank's best for its words and
+        the theme's, those naming concrete measures first; none echoing the heading, each
+        other, or a sub-point of another part."""
         rel = self.index.relevance
         clauses = [c.text for c in heading.clauses]
         own = self.index.points_of_heading(rec.key)
@@ -296,14 +296,21 @@ class TopicalParts:
         doc_of = rel.doc_of
 
         words = self.material.theme
+        near_top = max(aspect.values(), default=0.0) or 1.0
+        theme_top = max(theme.values(), default=0.0) or 1.0
+        mine_ids = {r.id for r in own}
 
-        def on(r: Rec) -> bool:
-            return words.direct(r.text) or bool(words.hits(r.text))
-
-        def rank(r: Rec) -> tuple[bool, float, float]:
+        def worth(r: Rec) -> float:
+            """Concrete words of the theme count most: a sub-point that only repeats the
+            theme's name (促进高质量充分就业) tells a listener less than one that names a
+            measure (稳岗, 毕业生)."""
+            specific = [w for w in words.hits(r.text) if w not in words.core]
             at = self._at(r)
-            near = aspect.get(doc_of.get(("point", at), -1), 0.0)
-            return (not on(r), -near, -theme.get(("point", at), 0.0))
+            score = 2.0 * min(2, len(specific)) + 1.0 * words.direct(r.text)
+            score += 1.5 * (r.id in mine_ids) + 1.0 * ("#" in r.id)  # its own children, sentences
+            score += aspect.get(doc_of.get(("point", at), -1), 0.0) / near_top
+            score += theme.get(("point", at), 0.0) / theme_top
+            return score + 0.3 * self.rng.random()
 
         near = sorted(aspect, key=lambda d: (-aspect[d], d))[:_NEAR_POINTS]
         pool = {r.id: r for _, r in self.material.points}
@@ -312,9 +319,10 @@ class TopicalParts:
             if kind == "point":
                 r = self.index.row("point", at)
                 pool.setdefault(r.id, r)
-        others = sorted(pool.values(), key=rank)
-        mine = sorted(self.rng.sample(own, len(own)), key=lambda r: not on(r))
-        ranked = [*mine, *self._body_points(rec), *others]
+        for r in [*own, *self._body_points(rec)]:
+            pool.setdefault(r.id, r)
+        scored = sorted(pool.values(), key=lambda r: r.id)  # a stable order for the draws
+        ranked = [r for _, r in sorted(((-worth(r), r.id), r) for r in scored)]
         chosen: list[Rec] = []
         for r in ranked:
             if len(chosen) == self.points:
