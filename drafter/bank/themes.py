@@ -1,4 +1,5 @@
-"""Themes and occasions: which dimensions a speech on a theme covers, and how it is titled.
+"""Themes and occasions: the curated themes (their words, titles, and optionally the dimensions
+their parts follow), and how a speech on each occasion is framed and titled.
 
 They live in an editable ``themes.yaml`` beside the bank. Title, framing and closing patterns use
 a few named placeholders ({主题} …) that are replaced as plain text, never run as template code.
@@ -98,9 +99,15 @@ def _theme(item: Any, path: Path, dimension_names: set[str] | None) -> Theme:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
         raise BankError("每个主题都需要 name（文字）", path=path, line=line)
     name = item["name"]
+    # Without dimensions a curated theme is drafted by relevance, like any theme, with its
+    # keywords and aliases as its words; with them, its parts follow the dimensions.
     dims_raw = item.get("dimensions")
-    if not isinstance(dims_raw, dict) or not dims_raw:
-        raise BankError(f"主题“{name}”需要 dimensions（3: […] 与 4: […]）", path=path, line=line)
+    if dims_raw is None:
+        dims_raw = {}
+    if not isinstance(dims_raw, dict):
+        raise BankError(
+            f"主题“{name}”的 dimensions 应为 3: […] 与 4: […]（或不写）", path=path, line=line
+        )
     dimensions: dict[int, tuple[str, ...]] = {}
     for key, value in dims_raw.items():
         count = int(key) if isinstance(key, int | str) and str(key).isdigit() else None

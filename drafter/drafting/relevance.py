@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from drafter.text.words import han_runs, known_words, segment
+from drafter.text.words import STOP_WORDS, han_runs, known_words, segment
 
 # The kinds whose entries are scored; a heading is scored with the material under it.
 DOC_KINDS = ("heading", "point", "part_lead", "quotation", "opening", "closing")
@@ -148,7 +148,7 @@ class ThemeWords:
     @property
     def own_telling(self) -> tuple[str, ...]:
         """The theme's and keywords' own words that count as a mention of it."""
-        return tuple(w for w in self.telling if w in self.core or w in self.wanted)
+        return tuple(w for w in self.telling if w not in self.expansion)
 
     def with_topic(self, words: tuple[str, ...]) -> ThemeWords:
         """The same, with more words that count as mentions of the theme."""
@@ -162,8 +162,6 @@ class ThemeWords:
         """Whether ``text`` names the theme itself or a keyword: the phrase as written, every
         word of it, or one of its specific words."""
         if any(p in text for p in self.phrases) or any(w in text for w in self.strong):
-            return True
-        if any(w in text for w in self.wanted):
             return True
         return bool(self.core) and all(w in text for w in self.core)
 
@@ -217,14 +215,25 @@ class Relevance:
         # A theme's rarer words say more about it: 数字 more than 建设 in 数字政府建设.
         weights = {w: self.specificity(w) for w in core}
         weights |= {w: _WANTED_WEIGHT * self.specificity(w) for w in wanted}
-        phrases = [p for t in (text, *keywords) for p in han_runs(t) if len(p) >= 2]
+        phrases = [
+            p for t in (text, *keywords) for p in han_runs(t) if len(p) >= 2 and p not in STOP_WORDS
+        ]
         expansion = self._expand(weights, phrases) if weights else {}
         own = (*core, *wanted)
         # A generic word of the theme (服务 in 养老服务, 政府 in 数字政府) is no mention of it
         # alone; the theme's other words and the widening words are.
-        specific = [w for w in own if self.specificity(w) >= _GENERIC] or list(own)
+        specific = [w for w in core if self.specificity(w) >= _GENERIC] or list(core)
+        # A keyword counts as written (干事创业), not by its pieces (创业 alone is another
+        # subject), unless a piece is specific enough to stand for it.
+        keyword_runs = [
+            p for k in keywords for p in han_runs(k) if len(p) >= 2 and p not in STOP_WORDS
+        ]
+        pieces = [w for w in wanted if self.specificity(w) >= _STRONG]
         telling = [
-            w for w in (*specific, *expansion) if w in own or self.specificity(w) >= _TELLING
+            *specific,
+            *keyword_runs,
+            *pieces,
+            *(w for w in expansion if self.specificity(w) >= _TELLING),
         ]
         strong = [w for w in core if self.specificity(w) >= _STRONG]
         return ThemeWords(

@@ -306,9 +306,9 @@ class TopicalParts:
             measure (稳岗, 毕业生)."""
             specific = [w for w in words.hits(r.text) if w not in words.core]
             at = self._at(r)
-            score = 2.0 * min(2, len(specific)) + 1.0 * words.direct(r.text)
-            score += 1.5 * (r.id in mine_ids) + 1.0 * ("#" in r.id)  # its own children, sentences
-            score += aspect.get(doc_of.get(("point", at), -1), 0.0) / near_top
+            score = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
+            score += 3.0 * (r.id in mine_ids) + 1.0 * ("#" in r.id)  # its own children, sentences
+            score += 2.0 * aspect.get(doc_of.get(("point", at), -1), 0.0) / near_top
             score += theme.get(("point", at), 0.0) / theme_top
             return score + 0.3 * self.rng.random()
 
