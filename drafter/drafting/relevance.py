@@ -27,6 +27,7 @@ _HAN2 = re.compile(r"[\u3400-\u9fff]{2}")
 _NOT_OPENERS = ("r", "t", "c", "p", "u", "m", "q", "f", "e", "y", "o")
 _WANTED_WEIGHT = 1.5  # a writer's keyword weighs more than a word of the theme
 _PHRASE_BOOST = 2.0
+_PHRASE_READ = 200  # best-scoring entries checked for the theme written out whole
 _GENERIC = 0.55  # a theme word found in more of the bank than this says little alone
 _TELLING = 0.6  # specificity a widening word needs to count as a mention of the theme
 _STRONG = 0.85  # specificity a theme word needs to name the theme on its own
@@ -174,6 +175,7 @@ class Relevance:
     ) -> None:
         # The text of an entry, to find a theme written out whole (数字政府, not 数字 … 政府).
         self.text_of = text_of
+        self._scored: dict[ThemeWords, dict[tuple[str, int], float]] = {}
         self.words: list[str] = data["words"]
         self.column = {w: i for i, w in enumerate(self.words) if w}
         self.docs: list[tuple[str, int]] = [(str(k), int(i)) for k, i in data["docs"]]
@@ -250,10 +252,12 @@ class Relevance:
         """Scores with the entries that write a theme out whole counted double."""
         if self.text_of is None or not phrases:
             return scores
-        out = {}
-        for d, score in scores.items():
+        out = dict(scores)
+        # Only the best can rise to the top: the rest need not be read.
+        for d in heapq.nlargest(_PHRASE_READ, scores, key=lambda d: (scores[d], -d)):
             text = self.text_of(*self.docs[d])
-            out[d] = score * (_PHRASE_BOOST if any(p in text for p in phrases) else 1.0)
+            if any(p in text for p in phrases):
+                out[d] = scores[d] * _PHRASE_BOOST
         return out
 
     def _expand(self, weights: dict[str, float], phrases: list[str]) -> dict[str, float]:
@@ -273,15 +277,13 @@ class Relevance:
                 gain[w] = gain.get(w, 0.0) + share * weight[k]
                 seen[w] = seen.get(w, 0) + 1
         own = set(weights)
-        # Words found all over the bank (社会, 管理) share any part: count what is special.
-        for w in gain:
-            gain[w] *= self.specificity(self.words[w]) ** 2
         # A small bank has few parts on any theme: a word two of them share is telling there.
-        shared = _MIN_SHARED if len(best) >= _FEEDBACK_DOCS // 2 else 2
-        ranked = sorted(
-            (w for w in gain if seen[w] >= min(shared, len(best)) and self.words[w]),
-            key=lambda w: (-gain[w], self.words[w]),
-        )
+        shared = min(_MIN_SHARED if len(best) >= _FEEDBACK_DOCS // 2 else 2, len(best))
+        kept = [w for w in gain if seen[w] >= shared and self.words[w]]
+        # Words found all over the bank (社会, 管理) share any part: count what is special.
+        for w in kept:
+            gain[w] *= self.specificity(self.words[w]) ** 2
+        ranked = sorted(kept, key=lambda w: (-gain[w], self.words[w]))
         picked = [
             w
             for w in ranked
@@ -294,8 +296,11 @@ class Relevance:
 
     def entry_scores(self, theme: ThemeWords) -> dict[tuple[str, int], float]:
         """Score of each relevant entry, by (kind, position in the index's rows)."""
-        scores = self._phrased(self.score(theme.weights), list(theme.phrases))
-        return {self.docs[d]: s for d, s in scores.items()}
+        known = self._scored.get(theme)
+        if known is None:
+            scores = self._phrased(self.score(theme.weights), list(theme.phrases))
+            known = self._scored[theme] = {self.docs[d]: s for d, s in scores.items()}
+        return known
 
 
 def empty_relevance() -> dict[str, Any]:

@@ -41,7 +41,7 @@ _PLANS_BUILT = 12
 _NEAR_POINTS = 60
 _BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points  # sub-points close to an aspect's own words, whatever their theme score  # plans tried to the end (sub-points included) before giving up
 _LONG_HEADING = 18  # length profiles tried per skeleton
-_POINT_POOL = 400  # best-scoring sub-points weighed for a part beyond its own
+_POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
 _LEAD_MIN = 16
 
 
@@ -93,6 +93,7 @@ class TopicalParts:
         self.shape = ""
         self.planned: list[Planned] = []
         self.leads_used: list[str] = []  # sub-point leads of the parts made so far
+        self._static: dict[str, float] = {}  # what a sub-point is worth to the theme
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
     def clauses_of(self, aspect: Aspect) -> list[Clause]:
@@ -300,16 +301,21 @@ class TopicalParts:
         theme_top = max(theme.values(), default=0.0) or 1.0
         mine_ids = {r.id for r in own}
 
-        def worth(r: Rec) -> float:
+        def static(r: Rec) -> float:
             """Concrete words of the theme count most: a sub-point that only repeats the
             theme's name (促进高质量充分就业) tells a listener less than one that names a
-            measure (稳岗, 毕业生)."""
-            specific = [w for w in words.hits(r.text) if w not in words.core]
-            at = self._at(r)
-            score = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
-            score += 3.0 * (r.id in mine_ids) + 1.0 * ("#" in r.id)  # its own children, sentences
-            score += 2.0 * aspect.get(doc_of.get(("point", at), -1), 0.0) / near_top
-            score += theme.get(("point", at), 0.0) / theme_top
+            measure (稳岗, 毕业生). The same for every part: computed once a draft."""
+            known = self._static.get(r.id)
+            if known is None:
+                specific = [w for w in words.hits(r.text) if w not in words.core]
+                known = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
+                known += theme.get(("point", self._at(r)), 0.0) / theme_top
+                self._static[r.id] = known
+            return known
+
+        def worth(r: Rec) -> float:
+            score = static(r) + 3.0 * (r.id in mine_ids) + 1.0 * ("#" in r.id)
+            score += 2.0 * aspect.get(doc_of.get(("point", self._at(r)), -1), 0.0) / near_top
             return score + 0.3 * self.rng.random()
 
         near = sorted(aspect, key=lambda d: (-aspect[d], d))[:_NEAR_POINTS]
