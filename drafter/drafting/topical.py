@@ -4,6 +4,7 @@ that neither echo their heading nor each other, each marked on or off the theme.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ _BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points  
 _LONG_HEADING = 18  # length profiles tried per skeleton
 _POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
 _LEAD_MIN = 16
+_FIGURES = re.compile(r"[0-9０-９%％]")
 
 
 @dataclass
@@ -66,8 +68,12 @@ def find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Material
 
 
 def lead_of(text: str) -> str:
+    """A part's lead: its opening sentences up to a readable length, from the first one that
+    states a point rather than a year's figures."""
+    sentences = split_sentences(text)
+    start = next((i for i, s in enumerate(sentences[:3]) if not _FIGURES.search(s)), 0)
     out = ""
-    for sentence in split_sentences(text):
+    for sentence in sentences[start:]:
         out += sentence
         if len(out) >= _LEAD_MIN:
             break
@@ -334,8 +340,8 @@ class TopicalParts:
             if len(chosen) == self.points:
                 break
             text = fold_text(strip_end(r.text))
-            if blocked.blocks_key(r.id, r.key) or not text:
-                continue
+            if blocked.blocks_key(r.id, r.key) or not text or _FIGURES.search(text):
+                continue  # figures belong to a report of results, not to a point to make
             if any(alike(text, c) for c in clauses):
                 continue  # "（三）注重基层磨砺" under "注重基层磨砺"
             if any(alike(text, fold_text(strip_end(c.text))) for c in chosen):
