@@ -280,13 +280,9 @@ class Relevance:
         # A small bank has few parts on any theme: a word two of them share is telling there.
         shared = min(_MIN_SHARED if len(best) >= _FEEDBACK_DOCS // 2 else 2, len(best))
         kept = [w for w in gain if seen[w] >= shared and self.words[w]]
-        # A word is widening only as far as it belongs with the theme: how many of the parts
-        # where it appears are among the theme's best (弘扬 appears everywhere, 义务教育 with
-        # 教育); words found all over the bank (社会, 管理) share any part by chance.
-        post = self._post[0]
+        # Words found all over the bank (社会, 管理) share any part: count what is special.
         for w in kept:
-            found = max(1, post[w + 1] - post[w])
-            gain[w] *= min(1.0, seen[w] / found) * self.specificity(self.words[w])
+            gain[w] *= self.specificity(self.words[w]) ** 2
         ranked = sorted(kept, key=lambda w: (-gain[w], self.words[w]))
         picked = [
             w
