@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -213,13 +214,36 @@ def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, 
     return fresh + users, len(users), kept_disabled
 
 
+# Provenance and other metadata beside the texts (seeds/sources.yaml): never corpus text.
+_METADATA_SUFFIXES = (".yaml", ".yml")
+
+
 def seed_files(seeds_dir: Path) -> list[Path]:
+    """The corpus files under ``seeds_dir``, subfolders included, in sorted path order.
+
+    Hidden files and folders and YAML files (provenance, metadata) are skipped; symlinked
+    folders are not followed, so a link cannot make the walk loop or leave the folder.
+    """
     if not seeds_dir.is_dir():
         raise InputError("语料目录不存在", path=seeds_dir)
-    files = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(seeds_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if name.startswith(".") or name.lower().endswith(_METADATA_SUFFIXES):
+                continue
+            if path.is_file():
+                files.append(path)
+    files.sort(key=lambda p: p.relative_to(seeds_dir).parts)
     if not files:
         raise InputError("语料目录里没有文件", path=seeds_dir)
     return files
+
+
+def source_name(path: Path, seeds_dir: Path) -> str:
+    """How mined entries name a corpus file: its path under the mined folder, "/" separated."""
+    return path.relative_to(seeds_dir).as_posix()
 
 
 def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
@@ -243,7 +267,7 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
     documents: list[Document] = []
     for path in seed_files(seeds_dir):
         try:
-            documents.extend(parse_file(path))
+            documents.extend(parse_file(path, source_name(path, seeds_dir)))
         except InputError as exc:
             report.failures.append(FileFailure(str(path), exc.user_message()))
     report.documents = len(documents)
