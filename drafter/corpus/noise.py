@@ -59,7 +59,8 @@ _BARE_LABEL = re.compile(
 _OPEN_BRACKET = re.compile(r"^[【\[][^】\]]{0,12}$")
 # A line that goes on from the one before it: it begins with punctuation that never opens text.
 _CONTINUES = re.compile(r"^[，,、。；;：:）)》〉」』”’！？!?]")
-_LINK_TEXT = re.compile(r"^[\u4e00-\u9fff《》·]{1,20}$")
+# A link's (or a sub/superscript's) text: "民族区域自治法", "2.5" in "PM\n2.5\n）".
+_LINK_TEXT = re.compile(r"^(?:[\u4e00-\u9fff《》·]{1,20}|[A-Za-z0-9.]{1,8})$")
 _ENDED = re.compile(r"[。！？!?；;…”’）)】」』：:]$")
 _LIST_HEADER = re.compile(
     r"^(?:您|你)?(?:可能)?感兴趣的?(?:文稿|文章|内容|资料)?|^猜你喜欢"
@@ -262,7 +263,7 @@ def rejoin(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     def open_end() -> bool:
         # The line before has stopped inside a sentence: after a character or a clause mark.
         last = out[-1][1][-1:] if out else ""
-        return bool(last) and (_CJK.match(last) is not None or last in "、，,")
+        return bool(last) and (_CJK.match(last) is not None or last in "、，,（(" or last.isalnum())
 
     while i < n:
         number, text = lines[i]

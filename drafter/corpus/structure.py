@@ -23,6 +23,8 @@ _CLOSING_CUE = re.compile(
     r"|我们坚信|我们相信|面向未来|展望未来|站在新的历史起点|新征程上，我们|征程万里"
     r"|各位老师|各位代表|各位委员|各位嘉宾|希望大家|下一步，我们|下一步，我|今后，我们)"
 )
+# A form of address on a line of its own ("各位代表！") turns to the audience; it heads no part.
+_ADDRESS = re.compile(r"^(?:各位|同志们|女士们|朋友们|代表们|委员们)[^，。]{0,12}[！!：:，]?$")
 _HEADING_MAX = 60
 _LEAD_MAX = 30
 _INLINE_MAX = 20
@@ -88,7 +90,9 @@ def _own_line_cuts(paras: list[str], start: int = 0) -> list[_Cut]:
     idx = [
         i
         for i in range(start, len(paras) - 1)
-        if is_title_like(paras[i]) and not is_title_like(paras[i + 1])
+        if is_title_like(paras[i])
+        and not is_title_like(paras[i + 1])
+        and not _ADDRESS.match(paras[i])
     ]
     group = parallel_group([paras[i] for i in idx])
     return [_Cut(idx[g], strip_end(paras[idx[g]]), None, "none") for g in group]

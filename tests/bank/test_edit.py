@@ -49,7 +49,7 @@ from drafter.bank.schema import KINDS
 from drafter.bank.store import entry_id, load_bank
 from drafter.cli.app import app
 from drafter.errors import UsageError
-from tests.conftest import DATA, copy_bank, snapshot
+from tests.conftest import DATA, copy_bank, snapshot, speech_bank
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "phrasebank"
@@ -608,7 +608,7 @@ def test_disable_and_enable_report_what_was_already_so(bank: Path) -> None:
     assert "未变 pt-6705fa4fbc" in again.stdout
     assert snapshot(bank) == before  # nothing written, not even a backup
     ok(bank_run(bank, "enable", "pt-6705fa4fbc"))
-    assert (bank / "points.yaml").read_bytes() == (BANK / "points.yaml").read_bytes()
+    assert (bank / "points.yaml").read_bytes() == (speech_bank() / "points.yaml").read_bytes()
     assert "未变" in ok(bank_run(bank, "enable", "pt-6705fa4fbc")).stdout
 
 
