@@ -34,7 +34,9 @@ _TOOL = (
     r"|纠错|字号|字体|加大|还原|减小|放大|缩小|默认|[大中小]|返回顶部|返回|×"
 )
 _TOOLBAR = re.compile(rf"^[【\[]?\s*(?:(?:{_TOOL})\s*[:：|｜/]?\s*)+[】\]]?$")
-_CLICK = re.compile(r"^[》>]{0,2}\s*点击(?:图片|这里|此处|查看|进入|下载)|^[》>]{2}.{0,20}[《<]{2}$")
+_CLICK = re.compile(
+    r"^[》>]{0,2}\s*点击(?:图片|这里|此处|查看|进入|下载)|^[》>]{2}.{0,20}[《<]{2}$"
+)
 # Photo captions and picture credits: "…作政府工作报告。本报记者 朱江 摄", "新华社记者 某某 摄".
 _CAPTION = re.compile(
     r"(?:记者|摄影|通讯员|图)\s*[\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{1,4}){0,3}\s*摄\s*[）)]?$"
@@ -263,24 +265,34 @@ def rejoin(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     def open_end() -> bool:
         # The line before has stopped inside a sentence: after a character or a clause mark.
         last = out[-1][1][-1:] if out else ""
-        return bool(last) and (_CJK.match(last) is not None or last in "、，,（(" or last.isalnum())
+        return bool(last) and (
+            _CJK.match(last) is not None or last in "、，,（(《“" or last.isalnum()
+        )
+
+    def goes_on(text: str, nxt: str) -> bool:
+        """Whether ``text`` is the rest of the line before it."""
+        if not out:
+            return False
+        if _CONTINUES.match(text):
+            return not _ENDED.search(out[-1][1])
+        if not open_end():
+            return False
+        if _LINK_TEXT.match(text) and _CONTINUES.match(nxt):
+            return True
+        before = out[-1][1]
+        return (
+            len(text) == 1
+            and _CJK.match(text) is not None
+            and len(before) <= 20
+            and not _SENTENCE_PUNCT.search(before)
+            and not _TOOLBAR.match(before)
+            and not _TOOLBAR.match(text)
+        )
 
     while i < n:
         number, text = lines[i]
         nxt = lines[i + 1][1] if i + 1 < n else ""
-        if out and _CONTINUES.match(text) and not _ENDED.search(out[-1][1]):
-            out[-1] = (out[-1][0], out[-1][1] + text)
-        elif open_end() and _LINK_TEXT.match(text) and _CONTINUES.match(nxt):
-            out[-1] = (out[-1][0], out[-1][1] + text)
-        elif (
-            open_end()
-            and len(text) == 1
-            and _CJK.match(text)
-            and len(out[-1][1]) <= 20
-            and not _SENTENCE_PUNCT.search(out[-1][1])
-            and not _TOOLBAR.match(out[-1][1])
-            and not _TOOLBAR.match(text)
-        ):
+        if goes_on(text, nxt):
             out[-1] = (out[-1][0], out[-1][1] + text)
         elif _OPEN_BRACKET.match(text):
             j = i + 1

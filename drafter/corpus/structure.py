@@ -105,6 +105,8 @@ def _first_sentence_cuts(
     idx: list[int] = []
     firsts: list[str] = []
     for i in range(start, len(paras)):
+        if _DASH.match(paras[i]):
+            continue  # "——" summary lines are a set of their own (``dash_lines``), not headings
         sentences = split_sentences(paras[i])
         if len(sentences) < 2:
             continue
@@ -249,7 +251,7 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
         if marker is not None and rank(marker.family) >= rank("（一）"):
             marked.append((n, marker))
         last_of_para = n + 1 == len(sentences) or sentences[n + 1][0] != k
-        if last_of_para or not sentence.endswith("。"):
+        if last_of_para or not sentence.endswith("。") or _DASH.match(sentence):
             continue
         if 4 <= visible_len(sentence) <= _INLINE_MAX and len(clauses(sentence)) == 1:
             idx.append(n)

@@ -171,15 +171,19 @@ def _mine_document(doc: Document, out: _Collector) -> None:
         at = Source(doc.source, doc.title, number)
         context = " ".join([part.lead or "", *(p.lead for p in part.points)])
         dims = lex.tag(part.heading, fallback=context)
-        heading = None if _FRAME_HEADING.search(part.heading) else out.add(
-            "heading",
-            part.heading,
-            at,
-            dims,
-            set=set_id,
-            position=number,
-            numbering=part.numbering,
-            level=1,
+        heading = (
+            None
+            if _FRAME_HEADING.search(part.heading)
+            else out.add(
+                "heading",
+                part.heading,
+                at,
+                dims,
+                set=set_id,
+                position=number,
+                numbering=part.numbering,
+                level=1,
+            )
         )
         if heading is not None:
             headings.append(heading)
@@ -352,7 +356,9 @@ def recorded_titles(seeds_dir: Path) -> dict[str, str]:
     return {
         d["file"]: d["title"]
         for d in docs
-        if isinstance(d, dict) and isinstance(d.get("file"), str) and isinstance(d.get("title"), str)
+        if isinstance(d, dict)
+        and isinstance(d.get("file"), str)
+        and isinstance(d.get("title"), str)
     }
 
 

@@ -15,7 +15,7 @@ from drafter.bank.lexicon import LEXICON_FILE, OTHER, load_lexicon
 from drafter.bank.store import KINDS, Entry, Source, entry_id, read_kind, render_kind
 from drafter.bank.themes import THEMES_FILE
 from drafter.errors import BankError
-from drafter.mining.miner import MineReport, merge, mine
+from drafter.mining.miner import MineReport, merge, mine, seed_files, source_name
 from drafter.mining.quotations import find_quotations
 from drafter.mining.setphrases import four_char_runs, series
 from drafter.text.skeletons import Skeleton, Slot, fill, skeleton
@@ -95,6 +95,52 @@ def test_mining_the_speeches_reports_what_it_read(mined: tuple[Path, MineReport]
     for kind, (name, _, _) in KINDS.items():
         assert report.counts[kind] == len(read_kind(out, kind)), name
     assert (report.kept_user, report.kept_disabled) == (0, 0)
+
+
+def test_seed_files_walk_subfolders_in_order_and_skip_metadata(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    (seeds / "reports" / "old").mkdir(parents=True)
+    (seeds / ".git").mkdir()
+    for name in ("b.txt", "a.txt", "reports/z.txt", "reports/old/y.txt", "reports/c.md"):
+        (seeds / name).write_text("x", encoding="utf-8")
+    for name in ("sources.yaml", "reports/notes.YML", ".hidden.txt", ".git/x.txt"):
+        (seeds / name).write_text("x", encoding="utf-8")
+    names = [source_name(p, seeds) for p in seed_files(seeds)]
+    assert names == ["a.txt", "b.txt", "reports/c.md", "reports/old/y.txt", "reports/z.txt"]
+
+
+def test_mined_sources_are_paths_under_the_mined_folder(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    speeches = sorted(speech_seeds().glob("*.txt"))
+    shutil.copyfile(speeches[0], seeds / speeches[0].name)
+    shutil.copyfile(speeches[2], seeds / "sub" / speeches[2].name)
+    (seeds / "sources.yaml").write_text("documents: []\n", encoding="utf-8")
+    mine(seeds, tmp_path / "bank")
+    files = {h.source.file for h in read_kind(tmp_path / "bank", "heading") if h.source}
+    assert files == {speeches[0].name, f"sub/{speeches[2].name}"}
+
+
+def test_untitled_documents_take_the_title_their_provenance_records(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    (seeds / "r").mkdir(parents=True)
+    body = "\n".join(
+        [
+            "各位代表：",
+            "现在，我代表市人民政府向大会报告工作，请予审议。",
+            "一、坚持创新驱动，加快建设现代化产业体系",
+            "过去一年，我们着力推动产业升级，新兴产业加快成长，传统产业改造提升取得新进展。",
+            "二、坚持改革开放，持续激发市场主体活力",
+            "过去一年，我们深化重点领域改革，营商环境持续优化，对外开放水平不断提高。",
+        ]
+    )
+    (seeds / "r" / "x.txt").write_text(body, encoding="utf-8")
+    (seeds / "sources.yaml").write_text(
+        "documents:\n- file: r/x.txt\n  title: 某市政府工作报告\n", encoding="utf-8"
+    )
+    mine(seeds, tmp_path / "bank")
+    heads = read_kind(tmp_path / "bank", "heading")
+    assert heads and {h.source.document for h in heads if h.source} == {"某市政府工作报告"}
 
 
 def test_mining_twice_gives_identical_bytes(bank_copy: Path, seeds_dir: Path) -> None:
@@ -403,6 +449,22 @@ def test_fill_builds_a_new_heading() -> None:
 def test_attributed_quotations(text: str, quote: str, speaker: str, verb: str) -> None:
     found = find_quotations(text)
     assert [(q.text, q.speaker, q.verb) for q in found] == [(quote, speaker, verb)]
+
+
+def test_quoted_marks_verbatim_words() -> None:
+    inside = "古人云：“天下难事，必作于易；天下大事，必作于细。”我们要从小事做起。"
+    reported = "总书记指出，干部就要有担当，有多大担当才能干多大事业。我们要牢记嘱托。"
+    saying = "正所谓“不积跬步，无以至千里；不积小流，无以成江河”，干事创业要久久为功。"
+    assert [q.quoted for q in find_quotations(inside)] == [True]
+    assert [q.quoted for q in find_quotations(reported)] == [False]  # maybe a paraphrase
+    assert [q.quoted for q in find_quotations(saying)] == [True]
+
+
+def test_mined_quotations_say_whether_they_are_verbatim(mined: tuple[Path, MineReport]) -> None:
+    quotes = read_kind(mined[0], "quotation")
+    assert {q.extra["quoted"] for q in quotes} == {True, False}
+    for quote in quotes:
+        assert isinstance(quote.extra["quoted"], bool), quote.id
 
 
 def test_unattributed_saying_in_quotes() -> None:
