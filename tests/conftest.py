@@ -58,10 +58,50 @@ def _private_cache(
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
+_SPEECH_BANK: dict[str, Path] = {}
+_FACTORY: list[pytest.TempPathFactory] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_tmp_path_factory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _FACTORY[:] = [tmp_path_factory]
+
+
+def speech_bank() -> Path:
+    """A phrase bank mined from the five speeches at the top of seeds/ (what the bundled bank
+    was before the government work reports came in), built once per test process.
+
+    Tests of bank editing, import and export use it: they need real mined entries of every
+    kind, not the bundled bank's size (4 MB, which made each copy-and-edit test take seconds).
+    Read it, never write it: copy it with ``copy_bank`` first.
+    """
+    if "bank" not in _SPEECH_BANK:
+        from drafter.mining.miner import mine
+
+        base = _FACTORY[0].mktemp("speech-bank")
+        seeds = base / "seeds"
+        seeds.mkdir()
+        for path in sorted((ROOT / "seeds").glob("*.txt")):
+            shutil.copyfile(path, seeds / path.name)
+        out = base / "phrasebank"
+        mine(seeds, out)
+        (out / ".drafter-bank.lock").unlink()  # a bank as committed: its files only
+        _SPEECH_BANK["bank"] = out
+        _SPEECH_BANK["seeds"] = seeds
+    return _SPEECH_BANK["bank"]
+
+
+def speech_seeds() -> Path:
+    """The folder ``speech_bank`` is mined from: the five speeches of seeds/, nothing else.
+    Read it, never write it."""
+    speech_bank()
+    return _SPEECH_BANK["seeds"]
+
+
 def copy_bank(tmp_path: Path, name: str = "bank") -> Path:
-    """A private copy of the bundled phrase bank."""
+    """A private copy of the speech bank (``speech_bank``), to change."""
     target = tmp_path / name
-    shutil.copytree(ROOT / "phrasebank", target)
+    shutil.copytree(speech_bank(), target)
     return target
 
 

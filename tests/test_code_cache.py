@@ -28,6 +28,7 @@ import drafter
 from drafter.drafting import index as index_module
 from drafter.drafting.index import load_index
 from drafter.files.cache import code_stamp
+from tests.conftest import speech_bank
 
 PACKAGE = Path(drafter.__file__).parent
 REPO = PACKAGE.parent
@@ -70,7 +71,7 @@ class Copy:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
         shutil.copytree(PACKAGE, self.src / "drafter", ignore=ignore)
         self.bank = tmp_path / "bank"
-        shutil.copytree(REPO / "phrasebank", self.bank)
+        shutil.copytree(speech_bank(), self.bank)  # small: the caches, not the content, are tested
         self.cache = tmp_path / "cache"
         self.cache.mkdir()
 
@@ -245,7 +246,7 @@ def test_load_index_works_without_a_cache_when_the_code_cannot_be_stamped(
         index_module, "_SHAPING", (*index_module._SHAPING, "_drafter_test_unreadable")
     )
     bank = tmp_path / "bank"
-    shutil.copytree(REPO / "phrasebank", bank)
+    shutil.copytree(speech_bank(), bank)
     first = load_index(bank)
     assert first.count("heading") > 0 and first.cache_key == ""  # built, not loaded
     assert load_index(bank).rows == first.rows
@@ -258,7 +259,7 @@ def test_cached_entries_carry_the_code_stamp(
     # What the keys are made of, read back from the files: the index's name, the line map's digest.
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
     bank = tmp_path / "bank"
-    shutil.copytree(REPO / "phrasebank", bank)
+    shutil.copytree(speech_bank(), bank)
     from drafter.bank.linemap import _code_stamp, iter_rows
 
     list(iter_rows(bank))

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,7 +31,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from drafter.bank.check import validate_bank
-from drafter.bank.create import init_bank
 from drafter.bank.layout import bank_files
 from drafter.bank.schema import KINDS
 from drafter.bank.share import CSV_COLUMNS, import_entries
@@ -47,7 +47,7 @@ from drafter.output.word import render_docx
 from drafter.workflow.briefs import FIELDS, read_briefs
 from drafter.workflow.outpaths import check_stem, safe_name, target
 
-from .conftest import ROOT
+from .conftest import ROOT, speech_bank
 
 BANK = ROOT / "phrasebank"
 THEME = "激励干部担当作为"
@@ -568,9 +568,10 @@ def import_files(draw: st.DrawFn) -> tuple[str, bytes]:
 
 @pytest.fixture(scope="session")
 def pristine_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One ``bank init`` per session, copied for each example (cheaper than re-initing)."""
+    """One bank per session, copied for each example: the speech bank (tests/conftest.py), as
+    each example also drafts from it and the bundled bank's index takes seconds to build."""
     bank = tmp_path_factory.mktemp("fuzz") / "bank"
-    init_bank(bank)
+    shutil.copytree(speech_bank(), bank)
     return bank
 
 

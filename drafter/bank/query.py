@@ -128,8 +128,9 @@ def entry_usage(bank: Bank, entry_id: str) -> Usage:
             if isinstance(p.extra.get("heading"), str) and fold(p.extra["heading"]) == key
         ]
     elif entry.kind == "heading_pattern":
+        # Fillers name sibling headings, or sibling points for a pattern below level 1.
         ids = _filled_headings(entry)
-        usage.siblings = [h for h in headings if h.id in ids]
+        usage.siblings = [h for h in [*headings, *bank.entries.get("point", [])] if h.id in ids]
     elif entry.kind == "point" and isinstance(entry.extra.get("heading"), str):
         key = fold(entry.extra["heading"])
         usage.heading = next((h for h in headings if fold(h.text) == key), None)

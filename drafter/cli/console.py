@@ -91,8 +91,17 @@ def print_documents(result: ParseResult) -> None:
             )
             if part.lead:
                 node.add(f"[dim]引言[/] {escape(_clip(part.lead))}")
+            for dash in part.dashes:
+                node.add(f"[dim]——[/]{escape(dash.lead)}")
             for point in part.points:
-                node.add(f"[green]{escape(point.lead)}[/] [dim]{escape(_clip(point.body, 40))}[/]")
+                sub = node.add(
+                    f"[green]{escape(point.lead)}[/] [dim]{escape(_clip(point.body, 40))}[/]"
+                )
+                # One level down: run-in leads and "——" lines, their leads only.
+                for child in point.points:
+                    sub.add(escape(child.lead))
+                for dash in point.dashes:
+                    sub.add(f"[dim]——[/]{escape(dash.lead)}")
         if doc.closing:
             tree.add(f"[dim]结尾[/] {escape(_clip(doc.closing))}")
         console.print(tree)

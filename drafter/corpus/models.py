@@ -8,13 +8,27 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Point:
-    """A sub-point of a part: its short lead sentence and the text that develops it."""
+    """A sub-point of a part: its short lead sentence and the text that develops it.
+
+    A point may have points of its own, one level down: ``points`` are run-in leads (paragraphs
+    of its body that open with a short lead sentence, "更大力度提振消费。…") and ``dashes`` are
+    "——" summary lines ("——经济运行总体平稳。…"). Children index the text, they do not take it
+    away: ``body`` stays the whole text of the point, children's paragraphs included, so that
+    a reader of ``body`` (or of ``parse --json``) sees the text as it was written.
+    """
 
     lead: str
     body: str
+    points: tuple[Point, ...] = ()
+    dashes: tuple[Point, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lead": self.lead, "body": self.body}
+        out: dict[str, Any] = {"lead": self.lead, "body": self.body}
+        if self.points:
+            out["points"] = [p.to_dict() for p in self.points]
+        if self.dashes:
+            out["dashes"] = [p.to_dict() for p in self.dashes]
+        return out
 
 
 @dataclass(frozen=True)
@@ -26,15 +40,21 @@ class Part:
     lead: str | None = None
     points: tuple[Point, ...] = ()
     body: str | None = None  # text of a part that has no sub-points, after its lead
+    # "——" summary lines standing directly in the part (in its lead or body), one level down;
+    # like a point's children they index text that stays in ``lead``/``body``.
+    dashes: tuple[Point, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "heading": self.heading,
             "numbering": self.numbering,
             "lead": self.lead,
             "points": [p.to_dict() for p in self.points],
             "body": self.body,
         }
+        if self.dashes:
+            out["dashes"] = [p.to_dict() for p in self.dashes]
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,14 @@
 """Removing web noise from a normalised document and classifying the lines that remain.
 
-Noise is recognised by its form, never by knowing a site: navigation and breadcrumbs, lists of
-related articles, paid-content markers, editor/author/copyright notes, advertisements and contact
-lines, stray numbers, and paragraphs that repeat (wholly or as a sentence-aligned part of another).
+Noise is recognised by its form, never by knowing a site: navigation and breadcrumbs, page
+toolbars (下载 打印 【字号：加大 还原 减小】), lists of related articles, paid-content markers,
+editor/author/copyright notes, photo captions (…记者 某某 摄), licence footers (public-domain
+notices), appendices (附件, 名词解释), advertisements and contact lines, stray numbers, and
+paragraphs that repeat (wholly or as a sentence-aligned part of another).
+
+Before lines are classified, lines that a scraper broke apart are joined again (see ``rejoin``):
+a link's text on a line of its own inside a sentence, a bracketed toolbar spread over lines, a
+breadcrumb with its ">" on lines of their own, a label ("来源：") and its value.
 """
 
 from __future__ import annotations
@@ -19,9 +25,48 @@ _MARKER = re.compile(r"#{2,}\s*[A-Za-z_]+\s*#{2,}|\[/?(?:paid|vip|hide|free)[a-z
 _NAV_WORDS = re.compile(
     r"首页|网站地图|设为首页|加入收藏|返回顶部|返回首页|登录|注册|English|无障碍|手机版|客户端"
 )
-_BREADCRUMB = re.compile(r"(?:[^>»›]{1,20}\s*[>»›]\s*){2,}|[>»›]\s*正文\s*$|^当前位置")
+_BREADCRUMB = re.compile(
+    r"(?:[^>»›]{1,20}\s*[>»›]\s*){2,}|[>»›]\s*正文\s*$|^(?:您|你)?的?(?:当前|所在)?位置\s*[:：]"
+)
+# A page toolbar: only tool words ("下载 打印 全屏 收藏", "【字号：加大 还原 减小】", "分享到：").
+_TOOL = (
+    r"下载|打印(?:本页|此页)?|全屏|收藏(?:本页)?|分享(?:到)?(?:微信|微博|朋友圈|QQ空间)?|关闭(?:窗口|本页)?"
+    r"|纠错|字号|字体|加大|还原|减小|放大|缩小|默认|[大中小]|返回顶部|返回|×"
+)
+_TOOLBAR = re.compile(rf"^[【\[]?\s*(?:(?:{_TOOL})\s*[:：|｜/]?\s*)+[】\]]?$")
+_CLICK = re.compile(
+    r"^[》>]{0,2}\s*点击(?:图片|这里|此处|查看|进入|下载)|^[》>]{2}.{0,20}[《<]{2}$"
+)
+# Photo captions and picture credits: "…作政府工作报告。本报记者 朱江 摄", "新华社记者 某某 摄".
+_CAPTION = re.compile(
+    r"(?:记者|摄影|通讯员|图)\s*[\u4e00-\u9fff·]{1,4}(?:\s+[\u4e00-\u9fff·]{1,4}){0,3}\s*摄\s*[）)]?$"
+    # a credit after a caption sentence; a credit alone is a byline (a masthead), not this
+    r"|。\s*[^。]{0,24}(?:记者|摄影)\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{1,4}){0,3}$"
+    r"|^[（(]?\s*(?:图|图片|照片)\s*[:：].{0,40}$"
+)
+# Licence footers, such as Wikisource's public-domain notice under a government document.
+_LICENCE = re.compile(
+    r"维基文库|维基百科|Wikisource|Public\s*domain|公有领域|公共领域|知识共享|Creative\s*Commons"
+    r"|本作品.{0,60}(?:著作权法|不适用于该法|版权)",
+    re.I,
+)
+# The header of an appendix after the text (attachments, glossaries, notes): the speech has ended.
+_APPENDIX = re.compile(
+    r"^(?:附件|附录|附表)\s*[\d一二三四五六七八九十]*\s*[:：]?$|^(?:名词解释|名词注释|名词解读|注释|注解|词语解释|术语解释)\s*[:：]?$"
+)
+# A label whose value a scraper put on the next line: "来源：" / "四川日报".
+_BARE_LABEL = re.compile(
+    r"^(?:责任编辑|编辑|来源|出处|作者|发布时间|发表时间|发布日期|更新时间|时间|日期|阅读量|浏览次数|点击数|字号|字体)\s*[:：]$"
+)
+_OPEN_BRACKET = re.compile(r"^[【\[][^】\]]{0,12}$")
+# A line that goes on from the one before it: it begins with punctuation that never opens text.
+_CONTINUES = re.compile(r"^[，,、。；;：:）)》〉」』”’！？!?]")
+# A link's (or a sub/superscript's) text: "民族区域自治法", "2.5" in "PM\n2.5\n）".
+_LINK_TEXT = re.compile(r"^(?:[\u4e00-\u9fff《》·]{1,20}|[A-Za-z0-9.]{1,8})$")
+_ENDED = re.compile(r"[。！？!?；;…”’）)】」』：:]$")
 _LIST_HEADER = re.compile(
-    r"^(?:您|你)?(?:可能)?感兴趣的?(?:文稿|文章|内容|资料)?|^猜你喜欢|^相关(?:文章|阅读|推荐|文稿|链接|新闻|资料|范文)"
+    r"^(?:您|你)?(?:可能)?感兴趣的?(?:文稿|文章|内容|资料)?|^猜你喜欢"
+    r"|^相关(?:文章|阅读|推荐|文稿|链接|新闻|资料|范文|报道|文档|附件|专题|视频|图片|稿件)"
     r"|^(?:阅读|点击|浏览|热门|热度)排行|^排行榜|^热门(?:文章|推荐|文稿|标签|阅读)|^推荐(?:文稿|文章|阅读|范文|资料)"
     r"|^精彩(?:推荐|阅读|专题)|^最新(?:文章|文稿|发布|更新|推荐)|^延伸阅读|^更多(?:文章|精彩|推荐|阅读)"
     r"|^热点(?:文章|推荐|新闻)|^(?:本周|本月|今日)(?:热门|推荐|排行)|^大家(?:都在看|还看了)|^扩展阅读"
@@ -47,7 +92,10 @@ _BYLINE = re.compile(
 )
 # "（2024年3月5日）" under a title, and "县委书记 王某某" speaker lines: masthead, not speech.
 _DATELINE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
-_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?$")
+_DATE = re.compile(
+    r"^\d{4}\s*[年/-]\s*\d{1,2}\s*[月/-](?:\s*\d{1,2}\s*日?)?"
+    r"(?:\s*\d{1,2}\s*[时:：]\s*\d{1,2}\s*分?(?:\s*[:：]\s*\d{1,2}\s*秒?)?)?$"
+)
 _SPEAKER_LINE = re.compile(
     r"^[\u4e00-\u9fff、]{0,16}(?:书记|长|主任|委员|主席|代表|员|经理|秘书|同志)\s+[\u4e00-\u9fff·]{2,4}$"
 )
@@ -71,7 +119,8 @@ class Para:
 
     ``role`` is ``text`` for speech or article text, ``byline`` for a reporter or author line,
     ``subtitle`` for a "——" line, ``count`` for a "（2篇）" collection marker, and ``break`` where a
-    paid-content marker stood (a likely document boundary).
+    paid-content marker stood (a likely document boundary). ``line`` is the number of the line it
+    starts on (a line rejoined from several keeps the first one's number).
     """
 
     text: str
@@ -82,6 +131,8 @@ class Para:
 def _is_nav(text: str) -> bool:
     if len(text) > 80:
         return False
+    if _TOOLBAR.match(text) or _CLICK.search(text):
+        return True
     if _NAV_WORDS.search(text) and (len(text) <= 40 or "|" in text):
         return True
     if _BREADCRUMB.search(text) and "。" not in text:
@@ -110,6 +161,10 @@ def _is_short_unpunctuated(text: str) -> bool:
 
 def _classify(text: str) -> str:
     """Role of one non-blank line: a ``Para`` role, or ``noise``/``ad``/``list``/``bullet``."""
+    if _LICENCE.search(text) and len(text) <= 400:
+        return "licence"
+    if _APPENDIX.match(text):
+        return "appendix"
     if len(text) > 160:
         # Long lines are prose or, rarely, an advertisement with a phone number in it.
         return "ad" if _PHONE.search(text) else "text"
@@ -127,6 +182,8 @@ def _classify(text: str) -> str:
         return "noise"
     if _is_contact(text) or _SLASHED.match(text):
         return "ad"
+    if len(text) <= 120 and _CAPTION.search(text):
+        return "noise"
     if (
         (_BYLINE.match(text) and len(text) <= 30)
         or _DATELINE.match(text)
@@ -171,6 +228,93 @@ def _drop_lists(roles: list[str], texts: list[str]) -> None:
         if roles[i] == "bullet":
             roles[i] = "noise"
         i += 1
+
+
+def _drop_footers(roles: list[str], texts: list[str]) -> None:
+    """An appendix header ends the text: it and all after it go. A licence notice goes with the
+    short lines that follow it (the rest of a notice a scraper broke into pieces)."""
+    n = len(roles)
+    for i in range(n):
+        if roles[i] == "appendix":
+            roles[i:] = ["noise"] * (n - i)
+            return
+        if roles[i] == "licence":
+            roles[i] = "noise"
+            j = i + 1
+            while j < n and roles[j] in ("text", "noise", "licence") and len(texts[j]) <= 40:
+                roles[j] = "noise"
+                j += 1
+
+
+def rejoin(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join again the pieces of lines that a scraper broke (each piece a non-blank line).
+
+    - a piece that begins with punctuation that never opens text ("，支持…") goes on from the
+      line before it, when that line has not ended;
+    - a link's text on a line of its own ("民族区域自治法") between such a line and a piece that
+      goes on from it is part of the sentence too;
+    - a bracket left open ("【字号：") is closed by the short pieces after it ("加大" … "】");
+    - a lone ">" joins the pieces of a breadcrumb;
+    - a bare label ("来源：") takes its value from the next short line;
+    - a single character after a short unpunctuated line ("政府工作报" / "告") finishes it.
+    """
+    out: list[tuple[int, str]] = []
+    n = len(lines)
+    i = 0
+
+    def open_end() -> bool:
+        # The line before has stopped inside a sentence: after a character or a clause mark.
+        last = out[-1][1][-1:] if out else ""
+        return bool(last) and (
+            _CJK.match(last) is not None or last in "、，,（(《“" or last.isalnum()
+        )
+
+    def goes_on(text: str, nxt: str) -> bool:
+        """Whether ``text`` is the rest of the line before it."""
+        if not out:
+            return False
+        if _CONTINUES.match(text):
+            return not _ENDED.search(out[-1][1])
+        if not open_end():
+            return False
+        if _LINK_TEXT.match(text) and _CONTINUES.match(nxt):
+            return True
+        before = out[-1][1]
+        return (
+            len(text) == 1
+            and _CJK.match(text) is not None
+            and len(before) <= 20
+            and not _SENTENCE_PUNCT.search(before)
+            and not _TOOLBAR.match(before)
+            and not _TOOLBAR.match(text)
+        )
+
+    while i < n:
+        number, text = lines[i]
+        nxt = lines[i + 1][1] if i + 1 < n else ""
+        if goes_on(text, nxt):
+            out[-1] = (out[-1][0], out[-1][1] + text)
+        elif _OPEN_BRACKET.match(text):
+            j = i + 1
+            while j < n and j - i <= 8 and len(lines[j][1]) <= 12 and "】" not in lines[j][1]:
+                j += 1
+            if j < n and j - i <= 8 and lines[j][1] in ("】", "]"):
+                out.append((number, " ".join(t for _, t in lines[i : j + 1])))
+                i = j + 1
+                continue
+            out.append((number, text))
+        elif text in (">", "»", "›", "＞") and out and i + 1 < n:
+            out[-1] = (out[-1][0], f"{out[-1][1]} > {nxt}")
+            i += 2
+            continue
+        elif _BARE_LABEL.match(text) and nxt and len(nxt) <= 30 and not _OPEN_BRACKET.match(nxt):
+            out.append((number, f"{text}{nxt}"))
+            i += 2
+            continue
+        else:
+            out.append((number, text))
+        i += 1
+    return out
 
 
 def _grow_ads(roles: list[str], texts: list[str]) -> None:
@@ -305,8 +449,10 @@ def clean_lines(text: str) -> list[Para]:
             line = _MARKER.sub("", line).strip()  # a marker inside text is dropped, the text kept
         if line:
             lines.append((number, line))
+    lines = rejoin(lines)
     texts = [t for _, t in lines]
     roles = [_classify(t) for t in texts]
+    _drop_footers(roles, texts)
     _drop_lists(roles, texts)
     _grow_ads(roles, texts)
     paras = [

@@ -20,9 +20,12 @@ def parse_text(text: str, source: str = "<text>") -> list[Document]:
     return [build_document(chunk, source) for chunk in split_documents(paras)]
 
 
-def parse_file(path: Path) -> list[Document]:
-    """Documents recovered from one file; raises ``InputError`` if it cannot be read."""
-    documents = parse_text(read_document(path), path.name)
+def parse_file(path: Path, source: str | None = None) -> list[Document]:
+    """Documents recovered from one file; raises ``InputError`` if it cannot be read.
+
+    ``source`` is how the documents name the file (its name by default; mining passes the
+    path under the mined folder, such as ``gov-reports/2025-CN.txt``)."""
+    documents = parse_text(read_document(path), source or path.name)
     if not documents:
         raise InputError("文件里没有可识别的正文（只有导航、广告等网页杂项）", path=path)
     return documents

@@ -201,6 +201,17 @@ def _header(paras: list[Para], start: int, end: int) -> tuple[str | None, str | 
     return (titles[0] if titles else None), subtitle, last_meta + 1
 
 
+def _in_body(paras: list[Para], para: Para) -> bool:
+    """Text, and short "——" lines in a run of them (summary lines, not a masthead's subtitle)."""
+    if para.role == "text":
+        return True
+    if para.role != "subtitle":
+        return False
+    at = paras.index(para)
+    near = [paras[j] for j in (at - 1, at + 1) if 0 <= j < len(paras)]
+    return any(p.role in ("text", "subtitle") and p.text.startswith("——") for p in near)
+
+
 def split_documents(paras: list[Para]) -> list[Chunk]:
     """Group cleaned lines into documents; a header with no body of its own is dropped."""
     titled = _starts(paras)
@@ -214,7 +225,7 @@ def split_documents(paras: list[Para]) -> list[Chunk]:
             title, subtitle, body_from = _header(paras, start, end)
         else:
             title, subtitle, body_from = None, None, start
-        body = [p.text for p in paras[body_from:end] if p.role == "text"]
+        body = [p.text for p in paras[body_from:end] if _in_body(paras, p)]
         if body:
             chunks.append(Chunk(title, subtitle, body))
     return chunks

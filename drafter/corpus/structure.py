@@ -23,9 +23,16 @@ _CLOSING_CUE = re.compile(
     r"|我们坚信|我们相信|面向未来|展望未来|站在新的历史起点|新征程上，我们|征程万里"
     r"|各位老师|各位代表|各位委员|各位嘉宾|希望大家|下一步，我们|下一步，我|今后，我们)"
 )
+# A form of address on a line of its own ("各位代表！") turns to the audience; it heads no part.
+_ADDRESS = re.compile(r"^(?:各位|同志们|女士们|朋友们|代表们|委员们)[^，。]{0,12}[！!：:，]?$")
 _HEADING_MAX = 60
 _LEAD_MAX = 30
 _INLINE_MAX = 20
+_DASH = re.compile(r"^(?:——|--|－－|――)\s*")
+_DASH_LEAD_MAX = 40
+_RUN_IN_MIN, _RUN_IN_MAX = 4, 20  # visible length of a run-in lead sentence
+_RUN_IN_SET = 3  # run-in leads only count where at least this many stand close together
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,9 @@ def _own_line_cuts(paras: list[str], start: int = 0) -> list[_Cut]:
     idx = [
         i
         for i in range(start, len(paras) - 1)
-        if is_title_like(paras[i]) and not is_title_like(paras[i + 1])
+        if is_title_like(paras[i])
+        and not is_title_like(paras[i + 1])
+        and not _ADDRESS.match(paras[i])
     ]
     group = parallel_group([paras[i] for i in idx])
     return [_Cut(idx[g], strip_end(paras[idx[g]]), None, "none") for g in group]
@@ -96,6 +105,8 @@ def _first_sentence_cuts(
     idx: list[int] = []
     firsts: list[str] = []
     for i in range(start, len(paras)):
+        if _DASH.match(paras[i]):
+            continue  # "——" summary lines are a set of their own (``dash_lines``), not headings
         sentences = split_sentences(paras[i])
         if len(sentences) < 2:
             continue
@@ -144,13 +155,86 @@ def _join(texts: list[str]) -> str | None:
     return joined or None
 
 
+def _split_lead(text: str, max_len: int) -> tuple[str, str]:
+    """A paragraph's first sentence (or, if it is too long, its first clause) and the rest."""
+    sentences = split_sentences(text)
+    first = sentences[0] if sentences else text
+    if visible_len(first) > max_len:
+        cut = re.search(r"[，,；;：:]", first)
+        if cut:
+            return strip_end(first[: cut.start()]), text[cut.end() :].strip()
+    return strip_end(first), text[len(first) :].strip()
+
+
+def dash_lines(paras: list[str]) -> tuple[Point, ...]:
+    """The first run of two or more consecutive "——" summary lines, each as a lead and body."""
+    run: list[str] = []
+    for para in [*paras, ""]:
+        if _DASH.match(para) and len(_DASH.sub("", para)) >= 4:
+            run.append(_DASH.sub("", para))
+            continue
+        if len(run) >= 2:
+            break
+        run = []
+    if len(run) < 2:
+        return ()
+    return tuple(Point(*_split_lead(text, _DASH_LEAD_MAX)) for text in run)
+
+
+def _run_in_lead(para: str) -> str | None:
+    """The short lead sentence a paragraph opens with ("着力提高政治能力。"), or None."""
+    if _DASH.match(para) or find_marker(para) is not None:
+        return None
+    sentences = split_sentences(para)
+    if len(sentences) < 2 or not sentences[0].endswith("。"):
+        return None
+    first = sentences[0]
+    if not _RUN_IN_MIN <= visible_len(strip_end(first)) <= _RUN_IN_MAX:
+        return None
+    if len(clauses(first)) != 1 or _DIGIT.search(first):
+        return None
+    return first
+
+
+def run_in_leads(paras: list[str]) -> tuple[Point, ...]:
+    """Paragraphs that open with short run-in lead sentences: the first close group of them.
+
+    Leads stand close together (at most one other paragraph between two of them) and there are
+    at least three, so a paragraph that merely opens with a short sentence is not taken for
+    one. A lead's body is the rest of its paragraph and the paragraphs up to the next lead.
+    """
+    found = [(i, lead) for i, p in enumerate(paras) if (lead := _run_in_lead(p)) is not None]
+    group: list[tuple[int, str]] = []
+    for at, lead in found:
+        if group and at - group[-1][0] > 2:
+            if len(group) >= _RUN_IN_SET:
+                break
+            group = []
+        group.append((at, lead))
+    if len(group) < _RUN_IN_SET:
+        return ()
+    points = []
+    for k, (at, lead) in enumerate(group):
+        end = group[k + 1][0] if k + 1 < len(group) else len(paras)
+        body = _join([paras[at][len(lead) :].strip(), *paras[at + 1 : end]]) or ""
+        children = dash_lines(paras[at + 1 : end])
+        points.append(Point(strip_end(lead), body, dashes=children))
+    return tuple(points)
+
+
+def _point(lead: str, texts: list[str]) -> Point:
+    """A sub-point with the run-in leads and "——" lines found in its paragraphs."""
+    body = _join(texts) or ""
+    paras = [t for t in texts if t]
+    return Point(lead, body, run_in_leads(paras[1:]), dash_lines(paras))
+
+
 def _points_from_cuts(paras: list[str], cuts: list[_Cut]) -> tuple[str | None, tuple[Point, ...]]:
     lead = _join(paras[: cuts[0].index])
     points = []
     for k, cut in enumerate(cuts):
         end = cuts[k + 1].index if k + 1 < len(cuts) else len(paras)
-        body = _join([cut.rest or "", *paras[cut.index + 1 : end]]) or ""
-        points.append(Point(cut.heading, body))
+        points.append(_point(cut.heading, [cut.rest or "", *paras[cut.index + 1 : end]]))
     return lead, tuple(points)
 
 
@@ -167,7 +251,7 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
         if marker is not None and rank(marker.family) >= rank("（一）"):
             marked.append((n, marker))
         last_of_para = n + 1 == len(sentences) or sentences[n + 1][0] != k
-        if last_of_para or not sentence.endswith("。"):
+        if last_of_para or not sentence.endswith("。") or _DASH.match(sentence):
             continue
         if 4 <= visible_len(sentence) <= _INLINE_MAX and len(clauses(sentence)) == 1:
             idx.append(n)
@@ -213,7 +297,7 @@ def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
     cuts = _marked_cuts(paras)
     if cuts:
         lead, points = _points_from_cuts(paras, cuts)
-        return Part(heading, numbering, lead, points)
+        return Part(heading, numbering, lead, points, dashes=dash_lines(paras[: cuts[0].index]))
     firsts = _first_sentence_cuts(paras, 0, max_len=_LEAD_MAX, min_size=2, strict=False)
     inline = _inline_points(paras)
     if firsts and inline is not None:
@@ -226,8 +310,10 @@ def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
         return Part(heading, numbering, inline[0], inline[1])
     if firsts:
         lead, points = _points_from_cuts(paras, firsts)
-        return Part(heading, numbering, lead, points)
-    return Part(heading, numbering, paras[0] if paras else None, (), _join(paras[1:]))
+        return Part(heading, numbering, lead, points, dashes=dash_lines(paras[: firsts[0].index]))
+    return Part(
+        heading, numbering, paras[0] if paras else None, (), _join(paras[1:]), dash_lines(paras)
+    )
 
 
 def _split_closing(paras: list[str]) -> tuple[list[str], str | None]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -13,17 +15,25 @@ from drafter.bank.fileedit import BUSY, LOCK_NAME, LOCK_WAIT
 from drafter.bank.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from drafter.bank.store import KINDS, Entry, Source, entry_id, read_kind, write_kind
 from drafter.bank.themes import THEMES_FILE
-from drafter.corpus.models import Document, FileFailure
+from drafter.corpus.models import Document, FileFailure, Point
 from drafter.corpus.parse import parse_file
 from drafter.errors import InputError, UsageError
 from drafter.files.locking import folder_lock
+from drafter.files.yamlio import load_yaml
 from drafter.mining.quotations import find_quotations
 from drafter.mining.setphrases import four_char_runs, series
 from drafter.text.normalize import fold
+from drafter.text.parallel import parallel_group
 from drafter.text.skeletons import Skeleton, Slot, skeleton
 from drafter.workspace import bundled
 
 _SPEECH_MIN_PARTS = 2
+# A part heading that names a dated period ("2025年工作回顾", "“十五五”时期主要目标任务") frames a
+# report; it is no material for a new speech, so it is not mined as a heading (its points are).
+_FRAME_HEADING = re.compile(
+    r"\d{4}\s*年|“?十[一二三四五六七八九]五”?(?:时期|规划|发展|主要|期间)|过去[一二三四五六七八九十]年|今年|明年"
+)
+_DIGITS_ONLY = re.compile(r"^[\d\s.%％,，、/:：-]*$")
 _MAX_ALSO_IN = 10
 
 
@@ -40,6 +50,10 @@ class MineReport:
     failures: list[FileFailure] = field(default_factory=list)
 
 
+def _one_line(text: str) -> str:
+    return "".join(line.strip() for line in text.split("\n"))
+
+
 class _Collector:
     """Entries by kind in first-seen order; a repeated text adds a source instead of an entry."""
 
@@ -51,9 +65,12 @@ class _Collector:
     def add(
         self, kind: str, text: str, source: Source, dims: list[str] | None = None, **extra: Any
     ) -> Entry | None:
-        text = text.strip()
+        # A bank value stands on one line of its file: paragraphs of a multi-paragraph text
+        # (a closing, a point's body) are joined; each already ends with its own punctuation.
+        text = _one_line(text)
         if not text:
             return None
+        extra = {k: _one_line(v) if isinstance(v, str) else v for k, v in extra.items()}
         eid = entry_id(kind, text)
         known = self.entries[kind].get(eid)
         if known is not None:
@@ -80,6 +97,64 @@ def _speech_texts(doc: Document) -> list[str]:
     return [t for t in texts if t]
 
 
+def _set_id(prefix: str, parent: str, texts: list[str]) -> str:
+    """A sibling set's id: the same siblings under the same parent give the same id."""
+    key = "\0".join([fold(parent), *(fold(t) for t in texts)])
+    return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def _pattern_of(texts: list[str]) -> Skeleton | None:
+    """The skeleton of parallel sibling texts: it has slots, its fixed text is not just numbers
+    (never "202…" from a run of years), and a skeleton that is one bare slot ("…", which only
+    says the texts are alike in length) needs every sibling in one parallel group."""
+    sk = skeleton(texts)
+    if sk is None or not sk.slots:
+        return None
+    if sk.anchored() and _DIGITS_ONLY.match(sk.fixed_text):
+        return None
+    if not sk.fixed_text and len(parallel_group(texts)) != len(texts):
+        return None
+    return sk
+
+
+def _mine_siblings(
+    out: _Collector,
+    siblings: tuple[Point, ...],
+    parent: str,
+    level: int,
+    at: Source,
+    where: Source,
+    form: str | None = None,
+) -> None:
+    """Point entries for one sibling set (with its level, set id and positions), their own
+    children one level down, and the set's skeleton when the siblings are parallel."""
+    if not siblings:
+        return
+    lex = out.lexicon
+    set_id = _set_id("ps", parent, [p.lead for p in siblings])
+    entries: list[Entry] = []
+    for number, point in enumerate(siblings, start=1):
+        extra: dict[str, Any] = {"body": point.body, "heading": parent, "level": level}
+        extra.update(set=set_id, position=number)
+        if form is not None:
+            extra["form"] = form
+        entry = out.add("point", point.lead, at, lex.tag(point.lead, fallback=parent), **extra)
+        if entry is not None:
+            entries.append(entry)
+        _mine_children(out, point, level + 1, at, where)
+    # A pattern's fillers name its set's members: only when every sibling is new here (a text
+    # already mined belongs to the set where it was first found).
+    if len(siblings) >= 2 and all(e.extra.get("set") == set_id for e in entries):
+        sk = _pattern_of([p.lead for p in siblings])
+        if sk is not None:
+            _add_pattern(out, sk, entries, set_id, where, level)
+
+
+def _mine_children(out: _Collector, point: Point, level: int, at: Source, where: Source) -> None:
+    _mine_siblings(out, point.points, point.lead, level, at, where)
+    _mine_siblings(out, point.dashes, point.lead, level, at, where, form="dash")
+
+
 def _mine_document(doc: Document, out: _Collector) -> None:
     lex = out.lexicon
     where = Source(doc.source, doc.title)
@@ -96,28 +171,43 @@ def _mine_document(doc: Document, out: _Collector) -> None:
         at = Source(doc.source, doc.title, number)
         context = " ".join([part.lead or "", *(p.lead for p in part.points)])
         dims = lex.tag(part.heading, fallback=context)
-        heading = out.add(
-            "heading", part.heading, at, dims, set=set_id, position=number, numbering=part.numbering
+        heading = (
+            None
+            if _FRAME_HEADING.search(part.heading)
+            else out.add(
+                "heading",
+                part.heading,
+                at,
+                dims,
+                set=set_id,
+                position=number,
+                numbering=part.numbering,
+                level=1,
+            )
         )
         if heading is not None:
             headings.append(heading)
         if part.lead:
-            out.add("part_lead", part.lead, at, dims, heading=part.heading)
-        for point in part.points:
-            out.add(
-                "point",
-                point.lead,
-                at,
-                lex.tag(point.lead, fallback=part.heading),
-                body=point.body,
-                heading=part.heading,
-            )
-    sk = skeleton([p.heading for p in doc.parts])
-    if sk is not None:
-        _add_pattern(out, sk, headings, set_id, where)
+            out.add("part_lead", part.lead, at, dims, heading=part.heading, level=1)
+        _mine_siblings(out, part.points, part.heading, 2, at, where)
+        _mine_siblings(out, part.dashes, part.heading, 2, at, where, form="dash")
+    sk = _pattern_of([p.heading for p in doc.parts])
+    if (
+        sk is not None
+        and len(headings) == len(doc.parts)
+        and all(h.extra.get("set") == set_id for h in headings)
+    ):
+        _add_pattern(out, sk, headings, set_id, where, 1)
     text = "\n".join(_speech_texts(doc))
     for quote in find_quotations(text):
-        out.add("quotation", quote.text, where, speaker=quote.speaker, verb=quote.verb)
+        out.add(
+            "quotation",
+            quote.text,
+            where,
+            speaker=quote.speaker,
+            verb=quote.verb,
+            quoted=quote.quoted,
+        )
     for phrase in series(text):
         out.add("phrase", phrase, where, form="series")
     for phrase in four_char_runs(text):
@@ -125,8 +215,10 @@ def _mine_document(doc: Document, out: _Collector) -> None:
 
 
 def _add_pattern(
-    out: _Collector, sk: Skeleton, headings: list[Entry], set_id: str, where: Source
+    out: _Collector, sk: Skeleton, headings: list[Entry], set_id: str, where: Source, level: int
 ) -> None:
+    """The skeleton of a parallel sibling set (headings at level 1, points below); a filler's
+    ``heading`` names the sibling entry (a heading or, below level 1, a point) it comes from."""
     display = sk.display()
     dims: list[str] = []
     for h in headings:
@@ -142,7 +234,13 @@ def _add_pattern(
             display,
             dims,
             where,
-            extra={"pieces": pieces, "anchored": sk.anchored(), "slots": slots, "sets": [set_id]},
+            extra={
+                "pieces": pieces,
+                "anchored": sk.anchored(),
+                "slots": slots,
+                "sets": [set_id],
+                "level": level,
+            },
         )
         return
     # The same skeleton in another speech: its fillers enlarge the pattern's material.
@@ -151,6 +249,8 @@ def _add_pattern(
     if set_id in known.extra["sets"]:
         return
     known.extra["sets"].append(set_id)
+    # One skeleton found at several levels is one pattern; it records the highest (smallest).
+    known.extra["level"] = min(known.extra.get("level", level), level)
     known.dimensions += [d for d in dims if d not in known.dimensions]
     for mine, theirs in zip(known.extra["slots"], slots, strict=True):
         mine["min"] = min(mine["min"], theirs["min"])
@@ -213,13 +313,58 @@ def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, 
     return fresh + users, len(users), kept_disabled
 
 
+# Provenance and other metadata beside the texts (seeds/sources.yaml): never corpus text.
+_METADATA_SUFFIXES = (".yaml", ".yml")
+
+
 def seed_files(seeds_dir: Path) -> list[Path]:
+    """The corpus files under ``seeds_dir``, subfolders included, in sorted path order.
+
+    Hidden files and folders and YAML files (provenance, metadata) are skipped; symlinked
+    folders are not followed, so a link cannot make the walk loop or leave the folder.
+    """
     if not seeds_dir.is_dir():
         raise InputError("语料目录不存在", path=seeds_dir)
-    files = sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(seeds_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(folder) / name
+            if name.startswith(".") or name.lower().endswith(_METADATA_SUFFIXES):
+                continue
+            if path.is_file():
+                files.append(path)
+    files.sort(key=lambda p: p.relative_to(seeds_dir).parts)
     if not files:
         raise InputError("语料目录里没有文件", path=seeds_dir)
     return files
+
+
+SOURCES_FILE = "sources.yaml"
+
+
+def recorded_titles(seeds_dir: Path) -> dict[str, str]:
+    """Titles by file, from the corpus's provenance file (``sources.yaml``: ``documents:``, each
+    with ``file`` relative to the folder and ``title``), if the folder has one."""
+    path = seeds_dir / SOURCES_FILE
+    if not path.is_file():
+        return {}
+    data = load_yaml(path, InputError)
+    docs = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(docs, list):
+        raise InputError("来源清单应为映射，并包含 documents: 列表", path=path)
+    return {
+        d["file"]: d["title"]
+        for d in docs
+        if isinstance(d, dict)
+        and isinstance(d.get("file"), str)
+        and isinstance(d.get("title"), str)
+    }
+
+
+def source_name(path: Path, seeds_dir: Path) -> str:
+    """How mined entries name a corpus file: its path under the mined folder, "/" separated."""
+    return path.relative_to(seeds_dir).as_posix()
 
 
 def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
@@ -241,11 +386,17 @@ def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
         lexicon_path if lexicon_path.exists() else bundled("phrasebank") / LEXICON_FILE
     )
     documents: list[Document] = []
+    titles = recorded_titles(seeds_dir)
     for path in seed_files(seeds_dir):
+        name = source_name(path, seeds_dir)
         try:
-            documents.extend(parse_file(path))
+            found = parse_file(path, name)
         except InputError as exc:
             report.failures.append(FileFailure(str(path), exc.user_message()))
+            continue
+        # A text without a title line (the national reports begin "各位代表：") is named by
+        # the title its provenance records, so its entries say where they come from.
+        documents += [replace(d, title=d.title or titles.get(name)) for d in found]
     report.documents = len(documents)
     report.speeches = sum(1 for d in documents if len(d.parts) >= _SPEECH_MIN_PARTS)
     mined = mine_documents(documents, lexicon)

@@ -26,9 +26,13 @@ _LEAD_TRIM = re.compile(r"^[的了是和与及、在要对把将使让向]+")
 
 @dataclass(frozen=True)
 class Quotation:
+    """A quotation; ``quoted`` is whether its words stood inside quotation marks in the source
+    (verbatim) rather than being reported without them (possibly a paraphrase)."""
+
     text: str
     speaker: str | None
     verb: str | None
+    quoted: bool = True
 
 
 def _speaker(raw: str) -> str:
@@ -48,7 +52,8 @@ def find_quotations(text: str) -> list[Quotation]:
                 continue
             quote = m.group("quote").strip()
             taken.append(span)
-            found.append(Quotation(quote, _speaker(m.group("speaker")), m.group("verb")))
+            speaker = _speaker(m.group("speaker"))
+            found.append(Quotation(quote, speaker, m.group("verb"), pattern is _QUOTED))
     for m in _BARE.finditer(text):
         span = m.span("quote")
         quote = m.group("quote").strip()

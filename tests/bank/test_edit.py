@@ -49,7 +49,7 @@ from drafter.bank.schema import KINDS
 from drafter.bank.store import entry_id, load_bank
 from drafter.cli.app import app
 from drafter.errors import UsageError
-from tests.conftest import DATA, copy_bank, snapshot
+from tests.conftest import DATA, copy_bank, snapshot, speech_bank
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "phrasebank"
@@ -608,7 +608,7 @@ def test_disable_and_enable_report_what_was_already_so(bank: Path) -> None:
     assert "未变 pt-6705fa4fbc" in again.stdout
     assert snapshot(bank) == before  # nothing written, not even a backup
     ok(bank_run(bank, "enable", "pt-6705fa4fbc"))
-    assert (bank / "points.yaml").read_bytes() == (BANK / "points.yaml").read_bytes()
+    assert (bank / "points.yaml").read_bytes() == (speech_bank() / "points.yaml").read_bytes()
     assert "未变" in ok(bank_run(bank, "enable", "pt-6705fa4fbc")).stdout
 
 
@@ -1331,10 +1331,11 @@ def test_sigkill_during_a_write_leaves_the_old_file_or_the_new_one(tmp_path: Pat
 
 
 def test_bug_yaml_export_of_the_bundled_bank() -> None:
-    result = run("bank", "export", "--bank", str(BANK))
+    # The speech bank: real mined entries; exporting the whole bundled bank takes ~20 s.
+    result = run("bank", "export", "--bank", str(speech_bank()))
     assert result.exit_code == 0
     assert len(yaml.safe_load(result.stdout)["entries"]) == len(
-        load_bank(BANK).all(include_disabled=True)
+        load_bank(speech_bank()).all(include_disabled=True)
     )
 
 

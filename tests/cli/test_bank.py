@@ -13,23 +13,26 @@ from drafter.bank.query import EntryFilter, entry_usage, list_entries, search_en
 from drafter.bank.store import load_bank
 from drafter.cli.app import app
 from drafter.errors import UsageError
+from tests.conftest import speech_bank
 
 ROOT = Path(__file__).resolve().parents[2]
-BANK = ROOT / "phrasebank"
+# The bank CLI is tested on the speech bank (tests/conftest.py, ``speech_bank``): real mined
+# entries of every kind, at a size that keeps each command fast; the bundled bank's own checks
+# are in tests/bank/test_clean.py.
 
 
 def bank(*args: str) -> Result:
-    return CliRunner().invoke(app, ["bank", *args, "--bank", str(BANK)])
+    return CliRunner().invoke(app, ["bank", *args, "--bank", str(speech_bank())])
 
 
 def copy_bank(tmp_path: Path) -> Path:
     target = tmp_path / "bank"
-    shutil.copytree(BANK, target)
+    shutil.copytree(speech_bank(), target)
     return target
 
 
 def test_list_filters_by_kind_dimension_source_and_origin() -> None:
-    loaded = load_bank(BANK)
+    loaded = load_bank(speech_bank())
     headings = list_entries(loaded, EntryFilter(kind="heading"))
     assert headings and all(e.kind == "heading" for e in headings)
     thought = list_entries(loaded, EntryFilter(kind="point", dimension="思想引领"))
@@ -50,21 +53,21 @@ def test_list_command_prints_a_table_and_caps_it() -> None:
 
 
 def test_search_matches_across_scripts_and_punctuation() -> None:
-    simplified = {e.id for e in search_entries(BANK, "实训实战")}
-    assert simplified and {e.id for e in search_entries(BANK, "實訓實戰")} == simplified
-    assert {e.id for e in search_entries(BANK, "筑牢思想根基，激活")} == {"h-d5e4b0a40b"}
-    assert {e.id for e in search_entries(BANK, "筑牢思想根基,激活")} == {"h-d5e4b0a40b"}
+    simplified = {e.id for e in search_entries(speech_bank(), "实训实战")}
+    assert simplified and {e.id for e in search_entries(speech_bank(), "實訓實戰")} == simplified
+    assert {e.id for e in search_entries(speech_bank(), "筑牢思想根基，激活")} == {"h-d5e4b0a40b"}
+    assert {e.id for e in search_entries(speech_bank(), "筑牢思想根基,激活")} == {"h-d5e4b0a40b"}
     with pytest.raises(UsageError):
-        search_entries(BANK, " ，")
+        search_entries(speech_bank(), " ，")
     result = bank("search", "實戰")
     assert result.exit_code == 0 and "h-fc6e2f1c05" in result.stdout
 
 
 def test_show_gives_the_entry_its_sibling_set_and_skeletons() -> None:
-    usage = entry_usage(load_bank(BANK), "h-d5e4b0a40b")
+    usage = entry_usage(load_bank(speech_bank()), "h-d5e4b0a40b")
     assert [e.id for e in usage.siblings] == ["h-d5e4b0a40b", "h-ebf33ea2fe", "h-c8ab644dca"]
     assert [e.id for e in usage.patterns] == ["hp-ff50f8268c"]
-    pattern = entry_usage(load_bank(BANK), "hp-ff50f8268c")
+    pattern = entry_usage(load_bank(speech_bank()), "hp-ff50f8268c")
     assert "h-d5e4b0a40b" in {e.id for e in pattern.siblings}
     result = bank("show", "h-d5e4b0a40b")
     assert result.exit_code == 0
@@ -72,7 +75,7 @@ def test_show_gives_the_entry_its_sibling_set_and_skeletons() -> None:
 
 
 def test_show_of_a_point_names_its_heading_and_neighbours() -> None:
-    loaded = load_bank(BANK)
+    loaded = load_bank(speech_bank())
     point = next(e for e in loaded.entries["point"] if e.extra.get("heading"))
     usage = entry_usage(loaded, point.id)
     assert usage.entry is point
@@ -95,7 +98,7 @@ def test_stats_counts_and_names_themes_lacking_four_parts() -> None:
 
 
 def test_validate_passes_the_bundled_bank() -> None:
-    assert validate_bank(BANK) == []
+    assert validate_bank(speech_bank()) == []
     result = bank("validate")
     assert result.exit_code == 0 and "没有发现问题" in result.stdout
 

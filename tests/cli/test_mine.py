@@ -12,7 +12,7 @@ from drafter.bank.lexicon import LEXICON_FILE
 from drafter.bank.store import KINDS, read_kind
 from drafter.bank.themes import THEMES_FILE
 from drafter.cli.app import app
-from tests.conftest import ROOT
+from tests.conftest import speech_bank, speech_seeds
 
 BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE, THEMES_FILE])
 
@@ -20,6 +20,13 @@ BANK_FILES = sorted([name for name, _, _ in KINDS.values()] + [LEXICON_FILE, THE
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The five speeches of seeds/ (tests/conftest.py): mining all of seeds/ takes seconds,
+    and tests/mining/test_mining.py checks that it gives the committed bank."""
+    return speech_seeds()
 
 
 def _invoke(runner: CliRunner, args: list[str]) -> Result:
@@ -40,7 +47,7 @@ def test_mine_writes_every_bank_file_and_prints_a_summary(
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", *BANK_FILES]
     for name in BANK_FILES:
-        assert (out / name).read_bytes() == (ROOT / "phrasebank" / name).read_bytes(), name
+        assert (out / name).read_bytes() == (speech_bank() / name).read_bytes(), name
     assert f"素材库已写入 {out}" in result.stdout
     for kind, (name, _, _) in KINDS.items():
         assert name in result.stdout

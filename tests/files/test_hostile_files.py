@@ -27,6 +27,7 @@ from drafter.cli.app import app
 from drafter.errors import DrafterError, UsageError
 from drafter.files.yamlio import write_atomic
 from drafter.workflow.outpaths import check_stem, safe_name
+from tests.conftest import speech_bank
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "phrasebank"
@@ -138,7 +139,7 @@ def test_brief_new_and_bank_export_refuse_a_fifo(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     result = run("brief", "new", str(fifo), "--force")
     assert result.exit_code == 2 and "不是普通文件" in result.stderr
-    result = run("bank", "export", "-o", str(fifo), "--force", "--bank", str(BANK))
+    result = run("bank", "export", "-o", str(fifo), "--force", "--bank", str(speech_bank()))
     assert result.exit_code == 2 and "不是普通文件" in result.stderr
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
@@ -149,7 +150,7 @@ def test_brief_new_and_bank_export_refuse_a_fifo(tmp_path: Path) -> None:
 @POSIX_ONLY
 def test_a_symlinked_bank_file_gets_the_entry_and_a_real_backup(tmp_path: Path) -> None:
     bank = tmp_path / "bank"
-    shutil.copytree(BANK, bank)
+    shutil.copytree(speech_bank(), bank)
     shared = tmp_path / "shared" / "phrases.yaml"
     shared.parent.mkdir()
     (bank / "phrases.yaml").rename(shared)
