@@ -30,6 +30,7 @@ class Aspect:
     set_id: str
     score: float
     on_theme: bool
+    children: int = 0  # sub-points standing under it in the bank
 
 
 def context_of(index: BankIndex, rec: Rec) -> str:
@@ -93,7 +94,8 @@ def candidate_aspects(
             if score < _MIN_SCORE_SHARE * top or avoid.blocks_key(rec.id, rec.key):
                 continue
             on = named or aspect_on_theme(theme, rec, context_of(index, rec))
-            members.append(Aspect(rec, level, set_id, score, on))
+            under = len(index.by_heading.get(rec.key, ()))
+            members.append(Aspect(rec, level, set_id, score, on, under))
         if members:
             members.sort(key=lambda a: (-a.score, a.rec.id))
             out[set_id] = members
@@ -118,10 +120,16 @@ def plan_aspects(
     for members in sets.values():
         good = [a for a in members if a.on_theme]
         if len(good) >= count:
-            whole.append((sum(a.score for a in good[:count]), good))
+            # Parts with sub-points of their own make a fuller speech than bare leads.
+            fuller = sum(1 for a in good[:count] if a.children >= 2) / count
+            whole.append((sum(a.score for a in good[:count]) * (1 + 0.5 * fuller), good))
     whole.sort(key=lambda pair: -pair[0])
     # Seeds choose among the best sets, the better ones more often.
-    weighted = [(rng.random() ** (1.0 / (1 + score)), good) for score, good in whole[:_SETS_TRIED]]
+    # A weighted draw without replacement (key u^(1/w)): the best set comes first most often.
+    best = whole[0][0] if whole else 1.0
+    weighted = [
+        (rng.random() ** (best / max(score, 1e-9)), good) for score, good in whole[:_SETS_TRIED]
+    ]
     weighted.sort(key=lambda pair: -pair[0])
     for _, good in weighted:
         pool = good[: count + 2]
@@ -157,9 +165,11 @@ def _distinct(chosen: list[Aspect], theme: ThemeWords) -> bool:
     )
 
 
-def choose_aspects(able: list[Aspect], count: int, theme: ThemeWords) -> list[Aspect] | None:
+def choose_aspects(
+    able: list[Aspect], count: int, theme: ThemeWords, rng: random.Random
+) -> list[Aspect] | None:
     """``count`` distinct aspects from ``able`` (best first): siblings of one set when a set
-    offers enough, else the best of any set."""
+    offers enough, else some of the best of any set (which ones, the seed decides)."""
     by_set: dict[str, list[Aspect]] = {}
     for aspect in able:
         by_set.setdefault(aspect.set_id, []).append(aspect)
@@ -168,7 +178,9 @@ def choose_aspects(able: list[Aspect], count: int, theme: ThemeWords) -> list[As
         if len(good) >= count and _distinct(good[:count], theme):
             return sorted(good[:count], key=_position)
     chosen: list[Aspect] = []
-    for aspect in able:
+    window = able[: 2 * count]
+    order = [*rng.sample(window, len(window)), *able[2 * count :]]
+    for aspect in order:
         if all(not same_topic(aspect.rec.text, c.rec.text, theme) for c in chosen):
             chosen.append(aspect)
             if len(chosen) == count:

@@ -221,7 +221,6 @@ class Relevance:
             p for t in (text, *keywords) for p in han_runs(t) if len(p) >= 2 and p not in STOP_WORDS
         ]
         expansion = self._expand(weights, phrases) if weights else {}
-        own = (*core, *wanted)
         # A generic word of the theme (服务 in 养老服务, 政府 in 数字政府) is no mention of it
         # alone; the theme's other words and the widening words are.
         specific = [w for w in core if self.specificity(w) >= _GENERIC] or list(core)

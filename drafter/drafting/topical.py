@@ -35,7 +35,8 @@ from drafter.text.normalize import fold_normalized
 from drafter.text.sentences import split_sentences, strip_end
 from drafter.text.skeletons import skeleton
 
-_WHOLE_SETS = 4  # whole sibling sets tried before mixing aspects by heading length
+_WHOLE_SETS = 4
+_PLENTY = 4  # on-theme aspects per part that make a theme well covered  # whole sibling sets tried before mixing aspects by heading length
 _POOL = 48  # aspects weighed when mixing
 _PROFILES = 8
 _PLANS_BUILT = 12
@@ -99,7 +100,8 @@ class TopicalParts:
         self.shape = ""
         self.planned: list[Planned] = []
         self.leads_used: list[str] = []  # sub-point leads of the parts made so far
-        self._static: dict[str, float] = {}  # what a sub-point is worth to the theme
+        self._static: dict[str, float] = {}
+        self.full = False  # a full draft: every point needs a body  # what a sub-point is worth to the theme
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
     def clauses_of(self, aspect: Aspect) -> list[Clause]:
@@ -125,6 +127,7 @@ class TopicalParts:
     def draft_parts(self, count: int, avoid: Avoid, label: str, full: bool) -> list[DraftPart]:
         """``count`` parts: the first plan whose every part finds its sub-points."""
         tried = 0
+        self.full = full
         for aspects, shape, built in self._plans(count, avoid):
             self._keep(aspects, shape, built)
             self.leads_used = []
@@ -151,14 +154,33 @@ class TopicalParts:
         )
 
     def _plans(self, count: int, avoid: Avoid) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
-        """Aspects and headings for ``count`` parts: first whole sibling sets on the theme,
-        then, length profile by length profile, the aspects whose clauses can fill it."""
+        """Aspects and headings for ``count`` parts: whole sibling sets on the theme, and,
+        length profile by length profile, the best aspects of any set whose clauses can fill
+        it. Where the bank has plenty on the theme, the seed decides which comes first, so
+        that different seeds give different outlines."""
+        on_theme = sum(a.on_theme for members in self.material.sets.values() for a in members)
+        whole = self._whole_sets(count, avoid)
+        mixed = self._mixed(count, avoid)
+        if on_theme >= _PLENTY * count and self.rng.random() < 0.5:
+            yield from mixed
+            yield from whole
+        else:
+            yield from whole
+            yield from mixed
+
+    def _whole_sets(
+        self, count: int, avoid: Avoid
+    ) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
         theme = self.material.theme
         texts = frozenset(avoid.texts)
         for aspects in plan_aspects(self.material.sets, count, theme, self.rng)[:_WHOLE_SETS]:
             found = parallel_headings([self.clauses_of(a) for a in aspects], self.rng, texts)
             if found is not None:
                 yield aspects, *found
+
+    def _mixed(self, count: int, avoid: Avoid) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
+        theme = self.material.theme
+        texts = frozenset(avoid.texts)
         pool = sorted(
             (a for members in self.material.sets.values() for a in members),
             key=lambda a: (not a.on_theme, -(a.score * (1 + 0.3 * self.rng.random())), a.rec.id),
@@ -182,7 +204,7 @@ class TopicalParts:
                 ),
             )
             for profile in ranked[:_PROFILES]:
-                picked = choose_aspects(able[profile], count, theme)
+                picked = choose_aspects(able[profile], count, theme, self.rng)
                 if picked is None:
                     continue
                 built = fill_profile(
@@ -230,7 +252,15 @@ class TopicalParts:
         aspect, heading = planned.aspect, planned.heading
         rec = aspect.rec
         lead, lead_source = self._lead(rec, blocked)
-        recs = self._points(rec, heading, blocked | Avoid(texts=frozenset({rec.key})))
+        # No part's aspect or heading comes back as a sub-point, of its own part or another.
+        plan = self.planned if planned in self.planned else [*self.planned, planned]
+        lead_keys = {fold_text(strip_end(x)) for x in split_sentences(lead)}
+        taken = Avoid(
+            frozenset(p.aspect.rec.id for p in plan),
+            frozenset(k for p in plan for k in (p.aspect.rec.key, fold_text(p.heading.text)))
+            | lead_keys,
+        )
+        recs = self._points(rec, heading, blocked | taken)
         if len(recs) < self.points:
             raise DraftError(
                 f"素材库里的要点不够：第 {number} 部分需要 {self.points} 条，只找到 {len(recs)} 条"
@@ -238,7 +268,7 @@ class TopicalParts:
             )
         points = []
         for r in recs:
-            body = index.body(r.id) if full else None
+            body = (r.info.get("body") if "#" in r.id else index.body(r.id)) if full else None
             text = strip_end(r.text)
             on = theme.direct(f"{text} {body or ''}") or bool(theme.hits(f"{text} {body or ''}"))
             points.append(DraftPoint(text, body or None, r.source(), on_theme=on))
@@ -296,7 +326,8 @@ class TopicalParts:
         the theme's, those naming concrete measures first; none echoing the heading, each
         other, or a sub-point of another part."""
         rel = self.index.relevance
-        clauses = [c.text for c in heading.clauses]
+        clauses = [c.text for p in self.planned for c in p.heading.clauses]
+        clauses += [c.text for c in heading.clauses]
         own = self.index.points_of_heading(rec.key)
         aspect = rel.score(dict.fromkeys(rel.words_of(rec.text), 1.0))
         theme = self.material.scores
@@ -342,6 +373,8 @@ class TopicalParts:
             text = fold_text(strip_end(r.text))
             if blocked.blocks_key(r.id, r.key) or not text or _FIGURES.search(text):
                 continue  # figures belong to a report of results, not to a point to make
+            if self.full and not (r.info.get("body") if "#" in r.id else self.index.body(r.id)):
+                continue  # a full draft develops every point
             if any(alike(text, c) for c in clauses):
                 continue  # "（三）注重基层磨砺" under "注重基层磨砺"
             if any(alike(text, fold_text(strip_end(c.text))) for c in chosen):
@@ -357,10 +390,19 @@ class TopicalParts:
         of a report ("积极推行长期护理保险制度。稳妥推进基本医保省级统筹。…") lists them."""
         rel = self.index.relevance
         out = []
-        for n, sentence in enumerate(split_sentences(self.index.body(rec.id))[:_BODY_SENTENCES]):
+        sentences = split_sentences(self.index.body(rec.id))
+        for n, sentence in enumerate(sentences[:_BODY_SENTENCES]):
             text = strip_end(sentence)
             if lead_like(text, rel.verbs, rel.adverbs):
-                info = {"from": rec.id, "sentence": n + 1}
+                # Its development in a full draft: the sentences that follow it, up to the next.
+                after = []
+                for nxt in sentences[n + 1 : n + 3]:
+                    if lead_like(strip_end(nxt), rel.verbs, rel.adverbs):
+                        break
+                    after.append(nxt)
+                if self.full and not after:
+                    continue  # a full draft develops every point
+                info = {"from": rec.id, "sentence": n + 1, "body": "".join(after)}
                 out.append(rec._replace(id=f"{rec.id}#{n + 1}", text=text, info=info))
         return out
 

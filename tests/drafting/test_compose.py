@@ -36,9 +36,11 @@ DIMENSIONS_YAML: dict[str, Any] = yaml.safe_load(
     (BANK / "dimensions.yaml").read_text(encoding="utf-8")
 )
 KNOWN_THEMES: list[str] = [t["name"] for t in THEMES_YAML["themes"]]
-FREE_THEMES = ["年轻干部培养", "为基层减负"]
-ALL_THEMES = [*KNOWN_THEMES, *FREE_THEMES]
-SEEDS = range(31)
+# Themes of every family the bundled corpus covers, and two it covers thinly.
+FREE_THEMES = ["乡村振兴", "科技创新", "生态环境保护", "医疗卫生", "文化建设", "扩大内需"]
+THIN_THEMES = ["年轻干部培养", "为基层减负"]
+ALL_THEMES = [*KNOWN_THEMES, *FREE_THEMES, *THIN_THEMES]
+SEEDS = range(12)
 
 CLAUSE_MARK = re.compile("[，；：、]")
 NOT_WORD = re.compile(r"[\W_]+")  # punctuation (half- and full-width) and blanks
@@ -92,25 +94,34 @@ def in_order(pieces: list[str], text: str) -> bool:
 
 
 def material_ids(draft: dict[str, Any]) -> list[str]:
-    """Ids of the bank entries a draft uses, once per use.
+    """The bank material a draft uses, once per use: an entry id, with the part of the entry
+    used when it is not the entry's text.
 
     A heading built from a heading pattern names the pattern (shared by every heading on
     purpose: that is the parallel skeleton) and, under "fillers", the bank headings whose words
-    fill it; the fillers are the material.
+    fill it; a heading built from whole clauses names the entries the clauses come from. The
+    fillers are the material. A lead taken from an entry's body, or a sub-point that is one
+    sentence of a body, is that part of the entry.
     """
+
+    def use(source: dict[str, Any]) -> str:
+        return f"{source['id']}:{source.get('field') or 'text'}"
+
     ids: list[str] = []
     for part in draft["parts"]:
         source = part["source"]
         if source.get("kind") == "heading_pattern":
             ids += [filler["id"] for filler in source["fillers"]]
+        elif source.get("kind") == "clauses":
+            ids += [f"{f['id']}:{f['text']}" for f in source["fillers"]]
         elif source.get("id"):
-            ids.append(source["id"])
+            ids.append(use(source))
         if part["lead_source"] and part["lead_source"].get("id"):
-            ids.append(part["lead_source"]["id"])
-        ids += [p["source"]["id"] for p in part["points"] if p["source"].get("id")]
+            ids.append(use(part["lead_source"]))
+        ids += [use(p["source"]) for p in part["points"] if p["source"].get("id")]
     for key in ("opening_source", "closing_source"):
         if draft[key] and draft[key].get("id"):
-            ids.append(draft[key]["id"])
+            ids.append(use(draft[key]))
     return ids
 
 
@@ -169,17 +180,55 @@ def test_nothing_is_used_twice_in_one_draft(drafts: Drafts, theme: str, parts: i
         assert len(set(ids)) == len(ids), (seed, sorted(i for i in ids if ids.count(i) > 1))
 
 
-def test_known_themes_use_their_dimensions_in_order(drafts: Drafts) -> None:
-    for theme in THEMES_YAML["themes"]:
-        for parts in (3, 4):
-            for seed in (0, 1, 2):
-                draft = drafts(theme["name"], parts, seed)
-                expected = theme["dimensions"][parts]
-                assert draft["dimensions"] == expected
-                assert [p["dimension"] for p in draft["parts"]] == expected
-                assert [p["number"] for p in draft["parts"]] == list(range(1, parts + 1))
-                assert draft["theme_known"] is True
-                assert draft["notes"] == []
+DIMENSIONS_OVERRIDE = {
+    3: ["思想引领", "本领能力", "激励保护"],
+    4: ["思想引领", "本领能力", "选用导向", "激励保护"],
+}
+
+
+@pytest.fixture(scope="module")
+def dims_index(tmp_path_factory: pytest.TempPathFactory) -> BankIndex:
+    """The speech bank with a theme that fixes the dimensions of its parts (the override)."""
+    from tests.conftest import copy_bank
+
+    bank = copy_bank(tmp_path_factory.mktemp("dims"))
+    themes = yaml.safe_load((bank / "themes.yaml").read_text(encoding="utf-8"))
+    themes["themes"][0]["dimensions"] = DIMENSIONS_OVERRIDE
+    (bank / "themes.yaml").write_text(yaml.safe_dump(themes, allow_unicode=True), "utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DRAFTER_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        return load_index(bank)
+
+
+def test_a_theme_with_dimensions_has_its_parts_in_their_order(dims_index: BankIndex) -> None:
+    name = THEMES_YAML["themes"][0]["name"]
+    for parts in (3, 4):
+        for seed in (0, 1, 2):
+            draft = compose(dims_index, DraftRequest(name, parts, seed=seed)).to_dict()
+            expected = DIMENSIONS_OVERRIDE[parts]
+            assert draft["dimensions"] == expected
+            assert [p["dimension"] for p in draft["parts"]] == expected
+            assert [p["number"] for p in draft["parts"]] == list(range(1, parts + 1))
+            assert draft["theme_known"] is True
+            headings = [p["heading"] for p in draft["parts"]]
+            sk = skeleton(headings)
+            assert sk is not None and all(x.min_len == x.max_len for x in sk.slots), headings
+            for part in draft["parts"]:  # no sub-point repeats its heading's own clause
+                for clause in CLAUSE_MARK.split(part["heading"]):
+                    assert all(bare(clause) != bare(p["lead"]) for p in part["points"])
+
+
+def test_resolve_theme_follows_the_theme_book(dims_index: BankIndex, index: BankIndex) -> None:
+    first = THEMES_YAML["themes"][0]
+    for parts in (3, 4):
+        for text in (first["name"], *first.get("aliases", [])):
+            steer = resolve_theme(dims_index, text, parts)
+            assert steer.fixed and steer.theme is not None and steer.theme.name == first["name"]
+            assert list(steer.preferred) == DIMENSIONS_OVERRIDE[parts]
+    for theme in THEMES_YAML["themes"]:  # the bundled themes: drafted by relevance
+        steer = resolve_theme(index, theme["name"], 3)
+        assert not steer.fixed and steer.theme is not None and steer.text == theme["name"]
+        assert set(theme["keywords"]) <= set(steer.keywords)
 
 
 @pytest.mark.parametrize("theme", ALL_THEMES)
@@ -331,39 +380,28 @@ def test_fit_body_keeps_short_text_and_trims_long_text_to_the_theme() -> None:
     assert len(kept) < len(sentences)
 
 
-def test_resolve_theme_for_known_themes_follows_the_theme_book(index: BankIndex) -> None:
-    for theme in THEMES_YAML["themes"]:
-        for parts in (3, 4):
-            for text in (theme["name"], *theme.get("aliases", [])):
-                steer = resolve_theme(index, text, parts)
-                assert steer.fixed
-                assert steer.theme is not None and steer.theme.name == theme["name"]
-                assert steer.text == theme["name"]
-                assert list(steer.preferred) == theme["dimensions"][parts]
-                assert set(theme["keywords"]) <= set(steer.keywords)
-
-
-@pytest.mark.parametrize("text", ["年轻干部培养", "为基层减负", "关心关爱干部", "加强作风纪律建设"])
-def test_resolve_theme_for_free_themes_puts_matching_dimensions_first(
-    index: BankIndex, text: str
-) -> None:
-    dimensions = DIMENSIONS_YAML["dimensions"]
-    matched = {d["name"] for d in dimensions if any(k in text for k in d["keywords"])}
-    assert matched  # each sample names at least one dimension's keyword
-    steer = resolve_theme(index, text, 3)
-    assert not steer.fixed and steer.theme is None and steer.text == text
-    assert sorted(steer.preferred) == sorted(d["name"] for d in dimensions)  # each once
-    assert set(steer.preferred[: len(matched)]) == matched
-
-
-def test_free_theme_draft_reports_the_dimensions_it_chose(drafts: Drafts) -> None:
-    draft = drafts("年轻干部培养", 3, 3)
+def test_a_free_theme_reports_its_coverage(drafts: Drafts) -> None:
+    draft = drafts("乡村振兴", 3, 3)
     assert draft["theme_known"] is False
     assert draft["dimensions"] == [p["dimension"] for p in draft["parts"]]
-    assert draft["dimensions"][0] == "本领能力"  # 培养 is one of its keywords
-    assert len(draft["notes"]) == 1
-    assert "不在主题表中" in draft["notes"][0]
-    assert "、".join(draft["dimensions"]) in draft["notes"][0]
+    cover = draft["coverage"]
+    assert {"乡村", "振兴"} <= set(cover["theme_words"]) and cover["expansion"]
+    assert cover["sets"] and all(s["on_theme"] >= 1 for s in cover["sets"])
+    assert cover["parts_on_theme"] == sum(p["on_theme"] for p in draft["parts"])
+    points = [q for p in draft["parts"] for q in p["points"]]
+    assert cover["points_on_theme"] == sum(q["on_theme"] for q in points)
+    assert draft["characters"] > 0
+
+
+@pytest.mark.parametrize("theme", THIN_THEMES)
+def test_a_thinly_covered_theme_says_so(drafts: Drafts, theme: str) -> None:
+    for seed in range(4):
+        draft = drafts(theme, 3, seed)
+        cover = draft["coverage"]
+        flags = [p["on_theme"] for part in draft["parts"] for p in [part, *part["points"]]]
+        if not cover["enough"]:
+            assert False in flags
+            assert any("drafter mine" in n for n in draft["notes"])
 
 
 def test_used_material_collects_ids_and_folded_texts(index: BankIndex) -> None:
