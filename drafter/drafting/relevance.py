@@ -19,7 +19,8 @@ from drafter.text.words import STOP_WORDS, han_runs, known_words, segment
 
 # The kinds whose entries are scored; a heading is scored with the material under it.
 DOC_KINDS = ("heading", "point", "part_lead", "quotation", "opening", "closing")
-_FEEDBACK_DOCS = 40  # most relevant parts whose words widen the theme
+_FEEDBACK_DOCS = 40
+_MIN_NAMED = 3  # parts among the best that must name the theme for it to be widened  # most relevant parts whose words widen the theme
 _EXPANSION = 16  # words added to a theme
 _EXPANSION_WEIGHT = 0.6  # the best added word weighs this much against a theme word
 _MIN_SHARED = 3  # an added word appears in at least this many of those parts
@@ -220,7 +221,7 @@ class Relevance:
         phrases = [
             p for t in (text, *keywords) for p in han_runs(t) if len(p) >= 2 and p not in STOP_WORDS
         ]
-        expansion = self._expand(weights, phrases) if weights else {}
+        expansion = self._expand(weights, phrases, core) if weights else {}
         # A generic word of the theme (服务 in 养老服务, 政府 in 数字政府) is no mention of it
         # alone; the theme's other words and the widening words are.
         specific = [w for w in core if self.specificity(w) >= _GENERIC] or list(core)
@@ -236,7 +237,9 @@ class Relevance:
             *pieces,
             *(w for w in expansion if self.specificity(w) >= _TELLING),
         ]
-        strong = [w for w in core if self.specificity(w) >= _STRONG]
+        # A theme of one word is named by it; one of several words only by all of them (量子
+        # alone is not 量子通信).
+        strong = [w for w in core if self.specificity(w) >= _STRONG] if len(core) == 1 else []
         return ThemeWords(
             core,
             wanted,
@@ -259,12 +262,25 @@ class Relevance:
                 out[d] = scores[d] * _PHRASE_BOOST
         return out
 
-    def _expand(self, weights: dict[str, float], phrases: list[str]) -> dict[str, float]:
+    def _expand(
+        self, weights: dict[str, float], phrases: list[str], core: tuple[str, ...]
+    ) -> dict[str, float]:
         scores = self._phrased(self.score(weights), phrases)
         parts = [d for d in scores if self.docs[d][0] in ("heading", "point")]
         best = heapq.nlargest(_FEEDBACK_DOCS, parts, key=lambda d: (scores[d], -d))
         if not best:
             return {}
+        # Widening learns from the parts that are about the theme. When hardly any part names
+        # it (量子通信 in a bank of work reports), the best parts are about neighbouring
+        # subjects, and their words would pass those subjects off as the theme.
+        if self.text_of is not None:
+            named = 0
+            for d in best:
+                text = self.text_of(*self.docs[d])
+                if any(p in text for p in phrases) or (core and all(w in text for w in core)):
+                    named += 1
+            if named < _MIN_NAMED:
+                return {}
         top = scores[best[0]]
         ptr, word, weight = self._fwd
         gain: dict[int, float] = {}

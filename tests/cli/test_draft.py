@@ -223,8 +223,22 @@ def test_format_json_has_the_documented_shape() -> None:
         "closing_source",
         "speaker",
         "organisation",
+        "coverage",
+        "characters",
     }
     assert data["theme"] == THEME and data["seed"] == 6 and data["occasion"] == "研讨发言"
+    assert set(data["coverage"]) == {
+        "theme_words",
+        "keywords",
+        "expansion",
+        "sets",
+        "points_found",
+        "parts_on_theme",
+        "parts",
+        "points_on_theme",
+        "points",
+        "enough",
+    }
     for part in data["parts"]:
         assert set(part) == {
             "number",
@@ -234,9 +248,10 @@ def test_format_json_has_the_documented_shape() -> None:
             "points",
             "source",
             "lead_source",
+            "on_theme",
         }
         for point in part["points"]:
-            assert set(point) == {"lead", "body", "source"}
+            assert set(point) == {"lead", "body", "source", "on_theme"}
             assert point["source"]["kind"] == "point"
 
 
@@ -349,22 +364,20 @@ def test_themes_yaml_with_an_unknown_placeholder(tmp_path: Path) -> None:
     refused(draft("--seed", "1", "--bank", str(path.parent)), str(path), "{名字}", "交流发言")
 
 
+UNKNOWN_DIMENSION = (
+    "  - name: 加强干部队伍建设\n",
+    "  - name: 加强干部队伍建设\n    dimensions:\n      3: [思想引领, 选用导向, 胡思乱想]\n",
+)
+
+
 def test_themes_yaml_with_an_unknown_dimension(tmp_path: Path) -> None:
-    path = _edit_themes(
-        copy_bank(tmp_path),
-        "3: [思想引领, 选用导向, 本领能力]",
-        "3: [思想引领, 选用导向, 胡思乱想]",
-    )
+    path = _edit_themes(copy_bank(tmp_path), *UNKNOWN_DIMENSION)
     refused(draft("--seed", "1", "--bank", str(path.parent)), str(path), "胡思乱想")
     refused(run("themes", "--bank", str(path.parent)), str(path), "胡思乱想")
 
 
 def test_themes_yaml_errors_name_the_line(tmp_path: Path) -> None:
-    path = _edit_themes(
-        copy_bank(tmp_path),
-        "3: [思想引领, 选用导向, 本领能力]",
-        "3: [思想引领, 选用导向, 胡思乱想]",
-    )
+    path = _edit_themes(copy_bank(tmp_path), *UNKNOWN_DIMENSION)
     line = line_of(path, "- name: 加强干部队伍建设")
     refused(draft("--seed", "1", "--bank", str(path.parent)), f"{path}:{line}:")
 
@@ -588,15 +601,36 @@ def test_template_code_in_a_theme_comes_out_literally(fmt: str) -> None:
 
 
 def test_template_code_in_bank_entries_comes_out_literally(tmp_path: Path) -> None:
-    used = draft_json("--seed", "1", "--detail", "full")
-    first, second = used["parts"][0]["points"][:2]
-    lead_id = used["parts"][1]["lead_source"]["id"]
+    bank = copy_bank(tmp_path)
+    used = json.loads(
+        run(
+            "draft",
+            "-t",
+            THEME,
+            "--seed",
+            "1",
+            "--detail",
+            "full",
+            "-f",
+            "json",
+            "--bank",
+            str(bank),
+        ).stdout
+    )
+    whole = [
+        p for part in used["parts"] for p in part["points"] if "#" not in p["source"]["id"]
+    ]  # entries, not sentences of an entry's body
+    first, second = whole[:2]
+    lead_id = next(
+        part["lead_source"]["id"]
+        for part in used["parts"]
+        if part["lead_source"] and part["lead_source"]["kind"] == "part_lead"
+    )
     new_texts = {
         ("points.yaml", first["source"]["id"]): "强化{{ 7*7 }}目标引领",
         ("points.yaml", second["source"]["id"]): "强化{% if %}价值追求",
         ("part_leads.yaml", lead_id): "聚焦{{ draft.title }}，{% raw %}抓实{% endraw %}教育培养。",
     }
-    bank = copy_bank(tmp_path)
     edited = 0
     for name in ("points.yaml", "part_leads.yaml"):
         path = bank / name
@@ -707,16 +741,25 @@ def test_an_unknown_template_lists_the_available_ones(tmp_path: Path) -> None:
 # ── themes and templates commands ────────────────────────────────────────────────────────
 
 
-def test_themes_lists_every_theme_as_draftable() -> None:
+def test_themes_lists_every_theme_with_its_coverage_and_the_banks_topics() -> None:
     result = run("themes")
     assert result.exit_code == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if "部分" in line and "✓" in line]
+    out = result.stdout
     for theme in THEMES_YAML["themes"]:
-        row = next((r for r in rows if theme["name"] in r), None)
-        assert row is not None, result.stdout
-        assert "3部分✓" in row and "4部分✓" in row
-        assert "、".join(theme["dimensions"][3]) in row
-    assert "✗" not in result.stdout
+        assert theme["name"] in out
+    assert "3部分：切题" in out and "4部分：切题" in out and "素材不足" not in out
+    assert "素材库覆盖较好的主题" in out  # mined from the bank's own headings
+    topics = out.split("素材库覆盖较好的主题", 1)[1]
+    assert re.search(r"同级标题组 \d+ · 可作部分 \d+", topics)
+
+
+def test_themes_looks_up_a_theme_and_guesses_a_typo() -> None:
+    result = run("themes", "激励干部担当做为")
+    assert result.exit_code == 0, result.stderr
+    assert "是不是“激励干部担当作为”？" in result.stdout
+    assert "主题“激励干部担当做为”" in result.stdout
+    bare = run("themes", "量子通信")
+    assert "几乎没有这个主题的材料" in bare.stdout and "drafter mine" in bare.stdout
 
 
 def test_themes_marks_a_theme_the_bank_cannot_serve(tmp_path: Path) -> None:
@@ -730,7 +773,7 @@ def test_themes_marks_a_theme_the_bank_cannot_serve(tmp_path: Path) -> None:
     result = run("themes", "--bank", str(bank))
     assert result.exit_code == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "纯作风主题" in line)
-    assert "3部分✗" in row
+    assert "3部分：素材不足" in row
 
 
 def test_templates_lists_builtin_and_workspace_templates(tmp_path: Path) -> None:
