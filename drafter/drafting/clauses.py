@@ -163,10 +163,14 @@ def _profiles(
 
 
 def _clash(combo: tuple[Clause, ...], taken: list[tuple[Clause, ...]]) -> bool:
+    """Whether a heading repeats one already taken: a clause like any of its clauses, or the
+    same opening word in the same slot (parallel headings vary their verbs)."""
     for other in taken:
         for a, b in zip(combo, other, strict=True):
-            if alike(a.text, b.text) or a.text[:2] == b.text[:2]:
+            if a.text[:2] == b.text[:2]:
                 return True
+        if any(alike(a.text, b.text) for a in combo for b in other):
+            return True
     return False
 
 

@@ -130,8 +130,10 @@ class BankIndex:
         return rel
 
     def _text_of(self, kind: str, at: int) -> str:
+        """An entry's text with what frames it (its speech's title, the heading above it)."""
         row = self.rows[kind][at]
-        return f"{row[2]} {row[7].get('gist') or ''}"
+        info = row[7]
+        return f"{row[5] or ''} {info.get('heading') or ''} {row[2]} {info.get('gist') or ''}"
 
     def row(self, kind: str, at: int) -> Rec:
         return Rec(*self.rows[kind][at])

@@ -20,7 +20,8 @@ from drafter.text.words import STOP_WORDS, han_runs, known_words, segment
 # The kinds whose entries are scored; a heading is scored with the material under it.
 DOC_KINDS = ("heading", "point", "part_lead", "quotation", "opening", "closing")
 _FEEDBACK_DOCS = 40
-_MIN_NAMED = 3  # parts among the best that must name the theme for it to be widened  # most relevant parts whose words widen the theme
+_MIN_NAMED = 3
+_FEEDBACK_READ = 300  # best parts read to find those that name the theme  # parts among the best that must name the theme for it to be widened  # most relevant parts whose words widen the theme
 _EXPANSION = 16  # words added to a theme
 _EXPANSION_WEIGHT = 0.6  # the best added word weighs this much against a theme word
 _MIN_SHARED = 3  # an added word appears in at least this many of those parts
@@ -273,14 +274,20 @@ class Relevance:
         # Widening learns from the parts that are about the theme. When hardly any part names
         # it (量子通信 in a bank of work reports), the best parts are about neighbouring
         # subjects, and their words would pass those subjects off as the theme.
+        # The words are learnt from those parts only: a part that says 基层 without 减负 is
+        # about 基层治理, not 为基层减负 ("in the same part" as the theme's words).
         if self.text_of is not None:
-            named = 0
-            for d in best:
+            ranked = heapq.nlargest(_FEEDBACK_READ, parts, key=lambda d: (scores[d], -d))
+            named = []
+            for d in ranked:
                 text = self.text_of(*self.docs[d])
                 if any(p in text for p in phrases) or (core and all(w in text for w in core)):
-                    named += 1
-            if named < _MIN_NAMED:
+                    named.append(d)
+                    if len(named) == _FEEDBACK_DOCS:
+                        break
+            if len(named) < _MIN_NAMED:
                 return {}
+            best = named
         top = scores[best[0]]
         ptr, word, weight = self._fwd
         gain: dict[int, float] = {}
