@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from drafter.text.normalize import fold_normalized
 from drafter.text.sentences import char_bigrams, clauses, split_sentences
 from drafter.text.skeletons import skeleton
 
@@ -237,7 +238,8 @@ def _fill(
             (
                 combo
                 for _, combo in fitting
-                if not _clash(combo, taken) and "".join(c.text for c in combo) not in avoid
+                if not _clash(combo, taken)
+                and fold_normalized("，".join(c.text for c in combo)) not in avoid
             ),
             None,
         )

@@ -166,7 +166,7 @@ briefs:
     theme: 守初心担使命
     output: {absolute}
   - id: injected
-    theme: "{{{{ 7*7 }}}}专题"
+    theme: "{{{{ 7*7 }}}}乡村振兴"
     title: "{{{{ 7*7 }}}}的发言{{% if true %}}X{{% endif %}}"
     speaker: "{{{{ 7*7 }}}}"
     organisation: "{{% if true %}}X{{% endif %}}办公室"
@@ -210,7 +210,7 @@ def test_good_briefs_are_drafted_and_each_bad_one_is_reported_where_it_is(
     lines = injected.splitlines()
     assert lines[0] == "# {{ 7*7 }}的发言{% if true %}X{% endif %}"
     assert lines[2] == "{% if true %}X{% endif %}办公室　{{ 7*7 }}"
-    assert "围绕“{{ 7*7 }}专题”" in injected
+    assert "围绕“{{ 7*7 }}乡村振兴”" in injected
     assert "49" not in injected
 
     # Each bad brief: file:line:column, its id, and what is wrong.
