@@ -40,6 +40,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]+")
 _SAMPLE = 600  # candidates weighed per choice on a large bank (a fair sample suffices)
 _PLANS_TRIED = 8  # feasible skeletons compared for a free-text theme
 _LEAD_MIN = 16
+_MEMO_MAX = 32  # themes whose off-topic headings an index remembers
 _RELEVANT = 0.15  # relevance (share of the best entry's) that makes an entry fit a theme
 _SHORT_OF_LENGTH = 0.85  # a full draft this far under --length says why
 _CLOSING_MAX = 240  # a closing paragraph, not the last pages of a report
@@ -177,6 +178,9 @@ class Composer:
         headings (a large bank's headings on other subjects carry its dimensions' words too)."""
         key = ("off_topic", self.theme_words)
         if key not in self.index.memo:
+            kept = [k for k in self.index.memo if isinstance(k, tuple) and k[0] == "off_topic"]
+            for old in kept[: max(0, len(kept) - _MEMO_MAX + 1)]:
+                del self.index.memo[old]
             ids = {
                 rec.id
                 for rec in self.index.of("heading")

@@ -358,12 +358,29 @@ def _cache_key(directory: Path) -> str | None:
     return stamp.hexdigest()
 
 
+# Indexes this process has loaded, by cache key: a process that drafts again from the same bank
+# (a batch, the web page, the tests) reads it once. The key changes with any bank file.
+_LOADED: dict[str, BankIndex] = {}
+_LOADED_MAX = 4
+
+
 def load_index(directory: Path) -> BankIndex:
     """The drafting index of the bank in ``directory``, from the cache when it is current."""
     if not directory.is_dir():
         raise BankError("素材库目录不存在", path=directory)
     folder = cache_dir()
     key = _cache_key(directory) if folder else None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    index = _load_index(directory, folder, key)
+    if key is not None:
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = index
+    return index
+
+
+def _load_index(directory: Path, folder: Path | None, key: str | None) -> BankIndex:
     cached = folder / f"bank-{key[:20]}.marshal" if folder and key else None
     bodies = folder / f"bank-{key[:20]}.bodies.marshal" if folder and key else None
     # Loading builds hundreds of thousands of small objects at once; the cyclic collector

@@ -28,6 +28,7 @@ _MIN_SHARED = 3  # an added word appears in at least this many of those parts
 _HAN2 = re.compile(r"[\u3400-\u9fff]{2}")
 _NOT_OPENERS = ("r", "t", "c", "p", "u", "m", "q", "f", "e", "y", "o")
 _WANTED_WEIGHT = 1.5  # a writer's keyword weighs more than a word of the theme
+_SCORED_MAX = 64
 _PHRASE_BOOST = 2.0
 _PHRASE_READ = 200  # best-scoring entries checked for the theme written out whole
 _GENERIC = 0.55  # a theme word found in more of the bank than this says little alone
@@ -320,6 +321,8 @@ class Relevance:
         """Score of each relevant entry, by (kind, position in the index's rows)."""
         known = self._scored.get(theme)
         if known is None:
+            if len(self._scored) >= _SCORED_MAX:  # a long-lived process drafts many themes
+                self._scored.clear()
             scores = self._phrased(self.score(theme.weights), list(theme.phrases))
             known = self._scored[theme] = {self.docs[d]: s for d, s in scores.items()}
         return known

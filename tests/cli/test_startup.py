@@ -52,7 +52,8 @@ def _probe(args: list[str], tmp_path: Path, **env: str) -> dict[str, Any]:
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(args)],
         cwd=tmp_path,  # no phrasebank/ here: the bundled bank, as for a user
-        env={**os.environ, "DRAFTER_CACHE_DIR": str(tmp_path / "cache"), **env},
+        # The session's index cache (conftest): a user's start-up is a warm one after the first.
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         check=False,

@@ -40,7 +40,7 @@ KNOWN_THEMES: list[str] = [t["name"] for t in THEMES_YAML["themes"]]
 FREE_THEMES = ["乡村振兴", "科技创新", "生态环境保护", "医疗卫生", "文化建设", "扩大内需"]
 THIN_THEMES = ["年轻干部培养", "为基层减负"]
 ALL_THEMES = [*KNOWN_THEMES, *FREE_THEMES, *THIN_THEMES]
-SEEDS = range(12)
+SEEDS = range(8)
 
 CLAUSE_MARK = re.compile("[，；：、]")
 NOT_WORD = re.compile(r"[\W_]+")  # punctuation (half- and full-width) and blanks
@@ -277,7 +277,7 @@ def test_avoid_keeps_an_earlier_drafts_texts_and_entries_out(index: BankIndex) -
 @pytest.mark.parametrize("theme", ALL_THEMES)
 def test_output_is_clean_simplified_chinese(drafts: Drafts, theme: str) -> None:
     for occasion in OCCASIONS:
-        for seed in range(6):
+        for seed in range(3):
             draft = drafts(theme, 4, seed, 5, occasion, "full")
             lines = list(texts_of(draft))
             bodies = [p["body"] for part in draft["parts"] for p in part["points"]]
