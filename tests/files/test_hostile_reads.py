@@ -15,7 +15,6 @@ import io
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import threading
@@ -33,7 +32,6 @@ from drafter.files.decoding import read_document, read_file_bytes
 from drafter.output.style import load_style
 from drafter.output.word import render_docx
 from drafter.text.normalize import to_simplified
-from tests.conftest import ROOT
 
 THEME = "激励干部担当作为"
 SPEECH = (
@@ -75,8 +73,10 @@ def fifo(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def bank(tmp_path: Path) -> Path:
-    """A writable copy of the repository's bank."""
-    return Path(shutil.copytree(ROOT / "phrasebank", tmp_path / "bank"))
+    """A writable bank: a copy of the speech bank (quick to copy and index)."""
+    from tests.conftest import copy_bank
+
+    return copy_bank(tmp_path)
 
 
 # ── 7. FIFOs: refused at once, not waited on ─────────────────────────────────────────────────
