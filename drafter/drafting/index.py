@@ -129,11 +129,13 @@ class BankIndex:
         rel: Relevance = self.memo[key]
         return rel
 
-    def _text_of(self, kind: str, at: int) -> str:
-        """An entry's text with what frames it (its speech's title, the heading above it)."""
+    def _text_of(self, kind: str, at: int, framed: bool = False) -> str:
+        """An entry's text, optionally with what frames it (its speech's title, the heading
+        above it)."""
         row = self.rows[kind][at]
         info = row[7]
-        return f"{row[5] or ''} {info.get('heading') or ''} {row[2]} {info.get('gist') or ''}"
+        text = f"{row[2]} {info.get('gist') or ''}"
+        return f"{row[5] or ''} {info.get('heading') or ''} {text}" if framed else text
 
     def row(self, kind: str, at: int) -> Rec:
         return Rec(*self.rows[kind][at])

@@ -174,7 +174,7 @@ class Relevance:
     """Scoring the bank's entries against a theme."""
 
     def __init__(
-        self, data: dict[str, Any], text_of: Callable[[str, int], str] | None = None
+        self, data: dict[str, Any], text_of: Callable[[str, int, bool], str] | None = None
     ) -> None:
         # The text of an entry, to find a theme written out whole (数字政府, not 数字 … 政府).
         self.text_of = text_of
@@ -259,7 +259,7 @@ class Relevance:
         out = dict(scores)
         # Only the best can rise to the top: the rest need not be read.
         for d in heapq.nlargest(_PHRASE_READ, scores, key=lambda d: (scores[d], -d)):
-            text = self.text_of(*self.docs[d])
+            text = self.text_of(*self.docs[d], False)
             if any(p in text for p in phrases):
                 out[d] = scores[d] * _PHRASE_BOOST
         return out
@@ -281,14 +281,15 @@ class Relevance:
             ranked = heapq.nlargest(_FEEDBACK_READ, parts, key=lambda d: (scores[d], -d))
             named = []
             for d in ranked:
-                text = self.text_of(*self.docs[d])
+                # Named in the part or by the heading its set stands under: the same part or
+                # sibling set as the theme's words.
+                text = self.text_of(*self.docs[d], True)
                 if any(p in text for p in phrases) or (core and all(w in text for w in core)):
                     named.append(d)
                     if len(named) == _FEEDBACK_DOCS:
                         break
             if len(named) < _MIN_NAMED:
                 return {}
-            best = named
         top = scores[best[0]]
         ptr, word, weight = self._fwd
         gain: dict[int, float] = {}

@@ -326,8 +326,7 @@ class TopicalParts:
         the theme's, those naming concrete measures first; none echoing the heading, each
         other, or a sub-point of another part."""
         rel = self.index.relevance
-        clauses = [c.text for p in self.planned for c in p.heading.clauses]
-        clauses += [c.text for c in heading.clauses]
+        clauses = [c.text for c in heading.clauses]
         own = self.index.points_of_heading(rec.key)
         aspect = rel.score(dict.fromkeys(rel.words_of(rec.text), 1.0))
         theme = self.material.scores
