@@ -9,6 +9,7 @@ preferred, and so is the aspect's own wording, copied whole when it fits.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import re
@@ -126,6 +127,7 @@ def part_clauses(
     return ranked[: _PER_PART * 3]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same leads and clauses meet draft after draft
 def alike(a: str, b: str) -> bool:
     """Whether two leads or clauses say the same thing: one inside the other, four characters
     in a row in common, or most of their character pairs."""

@@ -179,6 +179,7 @@ class Relevance:
         # The text of an entry, to find a theme written out whole (数字政府, not 数字 … 政府).
         self.text_of = text_of
         self._scored: dict[ThemeWords, dict[tuple[str, int], float]] = {}
+        self._themes: dict[tuple[str, tuple[str, ...]], ThemeWords] = {}
         self.words: list[str] = data["words"]
         self.column = {w: i for i, w in enumerate(self.words) if w}
         self.docs: list[tuple[str, int]] = [(str(k), int(i)) for k, i in data["docs"]]
@@ -214,7 +215,17 @@ class Relevance:
         return out
 
     def theme(self, text: str, keywords: tuple[str, ...] = ()) -> ThemeWords:
-        """The theme's words found in the bank, widened by the words of its best parts."""
+        """The theme's words found in the bank, widened by the words of its best parts (the
+        same theme again, as in a batch for one meeting, is worked out once)."""
+        key = (text, keywords)
+        known = self._themes.get(key)
+        if known is None:
+            if len(self._themes) >= _SCORED_MAX:
+                self._themes.clear()
+            known = self._themes[key] = self._theme(text, keywords)
+        return known
+
+    def _theme(self, text: str, keywords: tuple[str, ...]) -> ThemeWords:
         core = tuple(self.words_of(text))
         wanted = tuple(w for k in keywords for w in (self.words_of(k) or ()) if w not in core)
         # A theme's rarer words say more about it: 数字 more than 建设 in 数字政府建设.

@@ -43,7 +43,8 @@ _PLANS_BUILT = 12
 _NEAR_POINTS = 60
 _BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points  # sub-points close to an aspect's own words, whatever their theme score  # plans tried to the end (sub-points included) before giving up
 _LONG_HEADING = 18  # length profiles tried per skeleton
-_POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
+_POINT_POOL = 160
+_MATERIALS_KEPT = 16  # themes whose material a process keeps  # best-scoring sub-points weighed for a part beyond its own
 _LEAD_MIN = 16
 _FIGURES = re.compile(r"[0-9０-９%％]")
 
@@ -56,9 +57,22 @@ class Material:
     scores: dict[tuple[str, int], float]
     sets: dict[str, list[Aspect]]
     points: list[tuple[float, Rec]] = field(default_factory=list)  # best sub-points first
+    clauses: dict[str, list[Clause]] = field(default_factory=dict)  # by aspect id, as found
 
 
 def find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Material:
+    """The relevant material of a theme (shared by the drafts of one process: read only)."""
+    key = ("material", theme, avoid)
+    known: Material | None = index.memo.get(key)
+    if known is None:
+        stale = [k for k in index.memo if isinstance(k, tuple) and k[0] == "material"]
+        for old in stale[: max(0, len(stale) - _MATERIALS_KEPT + 1)]:
+            del index.memo[old]
+        known = index.memo[key] = _find_material(index, theme, avoid)
+    return known
+
+
+def _find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Material:
     scores = index.relevance.entry_scores(theme)
     sets = candidate_aspects(index, theme, scores, avoid)
     ranked = sorted(
@@ -105,6 +119,12 @@ class TopicalParts:
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
     def clauses_of(self, aspect: Aspect) -> list[Clause]:
+        known = self.material.clauses.get(aspect.rec.id)
+        if known is None:
+            known = self.material.clauses[aspect.rec.id] = self._clauses_of(aspect)
+        return known
+
+    def _clauses_of(self, aspect: Aspect) -> list[Clause]:
         index, rel = self.index, self.index.relevance
         rec = aspect.rec
         material = [(rec.text, rec.id, True)]
