@@ -37,7 +37,9 @@ def context_of(index: BankIndex, rec: Rec) -> str:
     """What stands under an aspect: the sub-point leads under a heading, a sub-point's body."""
     if rec.kind == "heading":
         return " ".join(r.text for r in index.points_of_heading(rec.key))
-    return index.body(rec.id)[:300]
+    # The opening of the body, kept in the index: reading every body would cost a draft the
+    # whole side file.
+    return str(rec.info.get("gist") or "")
 
 
 def frame_of(rec: Rec) -> str:

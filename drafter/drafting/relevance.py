@@ -18,17 +18,17 @@ from typing import Any
 from drafter.text.words import STOP_WORDS, han_runs, known_words, segment
 
 # The kinds whose entries are scored; a heading is scored with the material under it.
-DOC_KINDS = ("heading", "point", "part_lead", "quotation", "opening", "closing")
-_FEEDBACK_DOCS = 40
-_MIN_NAMED = 3
-_FEEDBACK_READ = 300  # best parts read to find those that name the theme  # parts among the best that must name the theme for it to be widened  # most relevant parts whose words widen the theme
+DOC_KINDS = ("heading", "point", "part_lead", "quotation", "closing")
+_FEEDBACK_DOCS = 40  # most relevant parts whose words widen the theme
+_MIN_NAMED = 3  # parts among the best that must name the theme for it to be widened
+_FEEDBACK_READ = 150  # best parts read to find those that name the theme
 _EXPANSION = 16  # words added to a theme
 _EXPANSION_WEIGHT = 0.6  # the best added word weighs this much against a theme word
 _MIN_SHARED = 3  # an added word appears in at least this many of those parts
 _HAN2 = re.compile(r"[\u3400-\u9fff]{2}")
 _NOT_OPENERS = ("r", "t", "c", "p", "u", "m", "q", "f", "e", "y", "o")
 _WANTED_WEIGHT = 1.5  # a writer's keyword weighs more than a word of the theme
-_SCORED_MAX = 64
+_SCORED_MAX = 64  # themes a process remembers the scores and words of
 _PHRASE_BOOST = 2.0
 _PHRASE_READ = 200  # best-scoring entries checked for the theme written out whole
 _GENERIC = 0.55  # a theme word found in more of the bank than this says little alone
