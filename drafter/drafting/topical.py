@@ -37,7 +37,7 @@ from drafter.text.skeletons import skeleton
 
 _WHOLE_SETS = 4
 _PLENTY = 2  # on-theme aspects per part that make a theme well covered  # whole sibling sets tried before mixing aspects by heading length
-_POOL = 48  # aspects weighed when mixing
+_POOL = 28  # aspects weighed when mixing
 _PROFILES = 8
 _PLANS_BUILT = 12
 _NEAR_POINTS = 60
