@@ -167,9 +167,17 @@ class Composer:
     def relevance_of(self, rec: Rec) -> float:
         """A bank entry's relevance to the theme, 0 to 1 (1: the most relevant entry)."""
         if self._scores is None:
-            raw = self.index.relevance.entry_scores(self.theme_words)
-            top = max(raw.values(), default=0.0) or 1.0
-            self._scores = {self.index.rows[k][i][0]: s / top for (k, i), s in raw.items()}
+            key = ("relevance_by_id", self.theme_words)
+            known = self.index.memo.get(key)
+            if known is None:
+                raw = self.index.relevance.entry_scores(self.theme_words)
+                top = max(raw.values(), default=0.0) or 1.0
+                known = {self.index.rows[k][i][0]: s / top for (k, i), s in raw.items()}
+                stale = [k for k in self.index.memo if isinstance(k, tuple) and k[0] == key[0]]
+                for old in stale[: max(0, len(stale) - _MEMO_MAX + 1)]:
+                    del self.index.memo[old]
+                self.index.memo[key] = known
+            self._scores = known
         return self._scores.get(rec.id, 0.0)
 
     # ── headings ─────────────────────────────────────────────────────────────────────────

@@ -58,6 +58,10 @@ class Material:
     sets: dict[str, list[Aspect]]
     points: list[tuple[float, Rec]] = field(default_factory=list)  # best sub-points first
     clauses: dict[str, list[Clause]] = field(default_factory=dict)  # by aspect id, as found
+    near: dict[str, dict[int, float]] = field(
+        default_factory=dict
+    )  # aspect id -> its words' scores
+    worth: dict[str, float] = field(default_factory=dict)  # what a sub-point is worth to the theme
 
 
 def find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Material:
@@ -348,7 +352,11 @@ class TopicalParts:
         rel = self.index.relevance
         clauses = [c.text for c in heading.clauses]
         own = self.index.points_of_heading(rec.key)
-        aspect = rel.score(dict.fromkeys(rel.words_of(rec.text), 1.0))
+        aspect = self.material.near.get(rec.id)
+        if aspect is None:  # the same aspect in another draft of the theme: scored once
+            aspect = self.material.near[rec.id] = rel.score(
+                dict.fromkeys(rel.words_of(rec.text), 1.0)
+            )
         theme = self.material.scores
         doc_of = rel.doc_of
 
@@ -361,12 +369,12 @@ class TopicalParts:
             """Concrete words of the theme count most: a sub-point that only repeats the
             theme's name (促进高质量充分就业) tells a listener less than one that names a
             measure (稳岗, 毕业生). The same for every part: computed once a draft."""
-            known = self._static.get(r.id)
+            known = self.material.worth.get(r.id)
             if known is None:
                 specific = [w for w in words.hits(r.text) if w not in words.core]
                 known = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
                 known += theme.get(("point", self._at(r)), 0.0) / theme_top
-                self._static[r.id] = known
+                self.material.worth[r.id] = known
             return known
 
         def worth(r: Rec) -> float:
