@@ -18,7 +18,7 @@ from drafter.text.normalize import fold_normalized
 from drafter.text.sentences import char_bigrams
 
 _SETS_TRIED = 6  # best sets a seed chooses among
-_MIN_SCORE_SHARE = 0.2  # an aspect scores at least this share of the best one
+_MIN_SCORE_SHARE = 0.2  # an aspect scores at least this share of the fifth best entry
 _SMALL_SET = 5  # siblings of a set this small share its subject
 _SIBLING_SHARE = 0.6  # and at least this share of its best member's score
 

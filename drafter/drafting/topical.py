@@ -35,16 +35,16 @@ from drafter.text.normalize import fold_normalized
 from drafter.text.sentences import split_sentences, strip_end
 from drafter.text.skeletons import skeleton
 
-_WHOLE_SETS = 4
-_PLENTY = 2  # on-theme aspects per part that make a theme well covered  # whole sibling sets tried before mixing aspects by heading length
+_WHOLE_SETS = 4  # whole sibling sets tried before mixing aspects by heading length
+_PLENTY = 2  # on-theme aspects per part that make a theme well covered
 _POOL = 28  # aspects weighed when mixing
-_PROFILES = 8
-_PLANS_BUILT = 12
-_NEAR_POINTS = 60
-_BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points  # sub-points close to an aspect's own words, whatever their theme score  # plans tried to the end (sub-points included) before giving up
-_LONG_HEADING = 18  # length profiles tried per skeleton
-_POINT_POOL = 160
-_MATERIALS_KEPT = 16  # themes whose material a process keeps  # best-scoring sub-points weighed for a part beyond its own
+_PROFILES = 8  # length profiles tried per skeleton
+_PLANS_BUILT = 12  # plans tried to the end (sub-points included) before giving up
+_NEAR_POINTS = 60  # sub-points close to an aspect's own words, whatever their theme score
+_BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points
+_LONG_HEADING = 18  # characters of a heading a listener takes in at once
+_POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
+_MATERIALS_KEPT = 160  # themes (with their keywords) whose material a process keeps
 _LEAD_MIN = 16
 _FIGURES = re.compile(r"[0-9０-９%％]")
 

@@ -19,11 +19,10 @@ from drafter.drafting.composer import (
     draft_outline,
     lead_sentence,
     resolve_theme,
-    used_material,
 )
 from drafter.drafting.index import BankIndex, load_index
 from drafter.drafting.length import fit_body
-from drafter.drafting.model import OCCASIONS, Avoid, DraftRequest, read_avoid
+from drafter.drafting.model import OCCASIONS, Avoid, DraftRequest, read_avoid, used_material
 from drafter.errors import InputError, UsageError
 from drafter.text.normalize import fold_normalized, polish
 from drafter.text.numbering import int_to_chinese

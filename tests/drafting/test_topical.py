@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,12 +113,14 @@ def index(corpus_bank: Path) -> BankIndex:
     return load_index(corpus_bank)
 
 
-def draft(index: BankIndex, theme: str, seed: int = 1, parts: int = 3, **kw: object) -> dict:
+def draft(
+    index: BankIndex, theme: str, seed: int = 1, parts: int = 3, **kw: object
+) -> dict[str, Any]:
     request = DraftRequest(theme=theme, parts=parts, seed=seed, **kw)  # type: ignore[arg-type]
     return compose(index, request).to_dict()
 
 
-def words_of(data: dict) -> str:
+def words_of(data: dict[str, Any]) -> str:
     out = []
     for part in data["parts"]:
         out += [part["heading"], part["lead"], *(p["lead"] for p in part["points"])]
