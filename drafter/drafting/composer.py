@@ -20,7 +20,7 @@ from drafter.drafting.clauses import alike
 from drafter.drafting.coverage import coverage_notes, describe_coverage
 from drafter.drafting.headings import Heading, Plan, fill_plan, iter_plans
 from drafter.drafting.index import BankIndex, Rec, load_index
-from drafter.drafting.length import fit_length
+from drafter.drafting.length import fit_length, keyword_hits
 from drafter.drafting.model import (
     Avoid,
     Draft,
@@ -97,13 +97,6 @@ def resolve_theme(
         keywords = tuple(dict.fromkeys((*theme.keywords, *keywords)))
         return Steering(theme.name, theme, keywords, tuple(dict.fromkeys(preferred)), False)
     return Steering(text, None, keywords, tuple(dict.fromkeys(preferred)), False)
-
-
-@functools.lru_cache(
-    maxsize=1 << 16
-)  # the same bank texts meet the same keywords draft after draft
-def _hits(text: str, keywords: tuple[str, ...]) -> int:
-    return sum(1 for k in keywords if k in text)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -283,8 +276,8 @@ class Composer:
                 heading = rec.info.get("heading")
                 score += 4.0 * (isinstance(heading, str) and fold_normalized(heading) in related)
                 body = f"{rec.text}{rec.info.get('gist') or ''}"
-                score += 0.7 * min(3, _hits(body, self.steer.keywords))
-                score += 2.0 * min(2, _hits(body, self.wanted))
+                score += 0.7 * min(3, keyword_hits(body, self.steer.keywords))
+                score += 2.0 * min(2, keyword_hits(body, self.wanted))
                 score += 4.0 * self.relevance_of(rec)
                 if kind == "quotation" and rec.info.get("quoted") is False:
                     continue  # a paraphrase is never presented inside quotation marks

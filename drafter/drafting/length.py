@@ -7,6 +7,7 @@ editable paragraph, as before.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
 BODY_MAX = 180  # characters of a body when no length is asked for
 
 
-def _hits(text: str, keywords: tuple[str, ...]) -> int:
+@functools.lru_cache(
+    maxsize=1 << 16
+)  # the same bank texts meet the same keywords draft after draft
+def keyword_hits(text: str, keywords: tuple[str, ...]) -> int:
+    """How many of ``keywords`` a text holds."""
     return sum(1 for k in keywords if k in text)
 
 
@@ -34,10 +39,10 @@ def fit_body(text: str, keywords: tuple[str, ...], limit: int = BODY_MAX) -> str
         fitting = [i for i, s in enumerate(sentences) if len(s) <= limit]
         if not fitting:
             return min(sentences[:3], key=len)
-        return sentences[max(fitting, key=lambda i: (_hits(sentences[i], keywords), -i))]
+        return sentences[max(fitting, key=lambda i: (keyword_hits(sentences[i], keywords), -i))]
     keep = {0}
     size = len(sentences[0])
-    ranked = sorted(range(1, len(sentences)), key=lambda i: -_hits(sentences[i], keywords))
+    ranked = sorted(range(1, len(sentences)), key=lambda i: -keyword_hits(sentences[i], keywords))
     for i in ranked:
         if size + len(sentences[i]) > limit:
             continue

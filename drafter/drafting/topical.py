@@ -278,10 +278,10 @@ class TopicalParts:
         lead, lead_source = self._lead(rec, blocked)
         # No part's aspect or heading comes back as a sub-point, of its own part or another.
         plan = self.planned if planned in self.planned else [*self.planned, planned]
-        lead_keys = {fold_text(strip_end(x)) for x in split_sentences(lead)}
+        lead_keys = {fold_normalized(strip_end(x)) for x in split_sentences(lead)}
         taken = Avoid(
             frozenset(p.aspect.rec.id for p in plan),
-            frozenset(k for p in plan for k in (p.aspect.rec.key, fold_text(p.heading.text)))
+            frozenset(k for p in plan for k in (p.aspect.rec.key, fold_normalized(p.heading.text)))
             | lead_keys,
         )
         recs = self._points(rec, heading, blocked | taken)
@@ -327,7 +327,7 @@ class TopicalParts:
         if rec.kind == "point":
             body = self.index.body(rec.id)
             first = split_sentences(body)[:1]
-            if first and alike(fold_text(strip_end(first[0])), fold_text(rec.text)):
+            if first and alike(fold_normalized(strip_end(first[0])), fold_normalized(rec.text)):
                 body = body[len(first[0]) :]  # the body opens by restating its lead
             text = lead_of(body)
             if text and not blocked.blocks(None, text):
@@ -397,19 +397,19 @@ class TopicalParts:
         for r in ranked:
             if len(chosen) == self.points:
                 break
-            text = fold_text(strip_end(r.text))
+            text = fold_normalized(strip_end(r.text))
             if blocked.blocks_key(r.id, r.key) or not text or _FIGURES.search(text):
                 continue  # figures belong to a report of results, not to a point to make
             if self.full and not (r.info.get("body") if "#" in r.id else self.index.body(r.id)):
                 continue  # a full draft develops every point
             if any(alike(text, c) for c in clauses):
                 continue  # "（三）注重基层磨砺" under "注重基层磨砺"
-            if any(alike(text, fold_text(strip_end(c.text))) for c in chosen):
+            if any(alike(text, fold_normalized(strip_end(c.text))) for c in chosen):
                 continue
             if any(alike(text, t) for t in self.leads_used):
                 continue
             chosen.append(r)
-        self.leads_used += [fold_text(strip_end(r.text)) for r in chosen]
+        self.leads_used += [fold_normalized(strip_end(r.text)) for r in chosen]
         return chosen
 
     def _body_points(self, rec: Rec) -> list[Rec]:
@@ -439,7 +439,3 @@ class TopicalParts:
             at_of.update({row[0]: i for i, row in enumerate(self.index.rows.get("point", []))})
         position: int = at_of.get(rec.id, -1)
         return position
-
-
-def fold_text(text: str) -> str:
-    return fold_normalized(text)
