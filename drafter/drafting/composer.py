@@ -141,10 +141,15 @@ class Composer:
         )
         self.steer = resolve_theme(index, theme_text, request.parts, self.wanted)
         curated = self.steer.theme
-        self.theme_words: ThemeWords = index.relevance.theme(
-            " ".join((self.steer.text, *(curated.aliases if curated else ()))),
-            (*self.wanted, *(curated.keywords if curated else ())),
-        )
+        # The theme decides the material; the writer's keywords choose among it (as the
+        # option says: material holding them comes first), so that the briefs of a batch that
+        # vary only their keywords share one theme's material. A theme the bank has no word of
+        # is found through its keywords alone.
+        theme_words = " ".join((self.steer.text, *(curated.aliases if curated else ())))
+        own = curated.keywords if curated else ()
+        self.theme_words: ThemeWords = index.relevance.theme(theme_words, own)
+        if not self.theme_words.core and self.wanted:
+            self.theme_words = index.relevance.theme(theme_words, (*self.wanted, *own))
         if self.steer.fixed:
             # A curated theme names the dimensions it is made of: their words are its topic.
             dims = set(self.steer.preferred)
@@ -366,7 +371,9 @@ class Composer:
                 f"（找到的主题词：{'、'.join(words.core + words.wanted)}）。"
                 "建议用 drafter mine 挖掘自己的材料，或用 drafter themes 查看素材库覆盖较好的主题。"
             )
-        self.topical = TopicalParts(self.index, self.material, request.points, self.rng)
+        self.topical = TopicalParts(
+            self.index, self.material, request.points, self.rng, self.wanted
+        )
         parts = self.topical.draft_parts(
             request.parts, request.avoid, self.steer.text, request.detail == "full"
         )
@@ -428,7 +435,7 @@ class Composer:
         )
         if self.material is None:
             self.material = find_material(self.index, self.theme_words, self.request.avoid)
-        draft.coverage = describe_coverage(self.theme_words, self.material, draft)
+        draft.coverage = describe_coverage(self.theme_words, self.material, draft, self.wanted)
         draft.notes = coverage_notes(steer.text, self.index.themes, draft)
         draft.characters = draft.count_characters()
         target = self.request.length

@@ -16,38 +16,24 @@ _SETS_SHOWN = 5
 ENOUGH_POINTS = 0.6  # share of on-theme points a draft needs to count as covered
 
 
-def describe_coverage(words: ThemeWords, material: Material | None, draft: Draft) -> dict[str, Any]:
+def describe_coverage(
+    words: ThemeWords, material: Material | None, draft: Draft, keywords: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The ``coverage`` object of a draft's JSON."""
     parts = draft.parts
     points = [p for part in parts for p in part.points]
     sets: list[dict[str, Any]] = []
     points_found = 0
     if material is not None:
-        ranked = sorted(
-            material.sets.items(),
-            key=lambda kv: (-sum(a.on_theme for a in kv[1]), -kv[1][0].score, kv[0]),
-        )
-        for set_id, members in ranked[:_SETS_SHOWN]:
-            good = sum(a.on_theme for a in members)
-            if not good:
-                break
-            first = members[0].rec
-            sets.append(
-                {
-                    "id": set_id,
-                    "level": members[0].level,
-                    "file": first.file,
-                    "document": first.document,
-                    "on_theme": good,
-                    "example": first.text,
-                }
-            )
-        points_found = sum(1 for _, rec in material.points if words.hits(rec.text))
+        if material.summary is None:  # the same for every draft of the theme
+            material.summary = _summary(words, material)
+        shown, points_found = material.summary
+        sets = [dict(entry) for entry in shown]  # each draft's JSON its own
     parts_on = sum(p.on_theme for p in parts)
     points_on = sum(p.on_theme for p in points)
     return {
         "theme_words": list(words.core),
-        "keywords": list(words.wanted),
+        "keywords": list(dict.fromkeys((*keywords, *words.wanted))),
         "expansion": list(words.expansion),
         "sets": sets,
         "points_found": points_found,
@@ -94,3 +80,28 @@ def did_you_mean(book: ThemeBook, text: str) -> str | None:
         if any(_one_apart(text, name) for name in (theme.name, *theme.aliases)):
             return theme.name
     return None
+
+
+def _summary(words: ThemeWords, material: Material) -> tuple[list[dict[str, Any]], int]:
+    """The best sets on the theme and the number of sub-points found that name it."""
+    sets = []
+    ranked = sorted(
+        material.sets.items(),
+        key=lambda kv: (-sum(a.on_theme for a in kv[1]), -kv[1][0].score, kv[0]),
+    )
+    for set_id, members in ranked[:_SETS_SHOWN]:
+        good = sum(a.on_theme for a in members)
+        if not good:
+            break
+        first = members[0].rec
+        sets.append(
+            {
+                "id": set_id,
+                "level": members[0].level,
+                "file": first.file,
+                "document": first.document,
+                "on_theme": good,
+                "example": first.text,
+            }
+        )
+    return sets, sum(1 for _, rec in material.points if words.hits(rec.text))

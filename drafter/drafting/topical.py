@@ -3,10 +3,11 @@ that neither echo their heading nor each other, each marked on or off the theme.
 
 from __future__ import annotations
 
+import heapq
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from drafter.drafting.aspects import (
@@ -45,6 +46,8 @@ _BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points
 _LONG_HEADING = 18  # characters of a heading a listener takes in at once
 _POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
 _MATERIALS_KEPT = 160  # themes (with their keywords) whose material a process keeps
+_PREFERENCES_KEPT = 64  # keyword sets a theme's material keeps its weighing for
+_NEAR_KEPT = 128  # aspects whose word scores a process keeps (each up to a few hundred kB)
 _LEAD_MIN = 16
 _FIGURES = re.compile(r"[0-9０-９%％]")
 
@@ -58,10 +61,24 @@ class Material:
     sets: dict[str, list[Aspect]]
     points: list[tuple[float, Rec]] = field(default_factory=list)  # best sub-points first
     clauses: dict[str, list[Clause]] = field(default_factory=dict)  # by aspect id, as found
-    near: dict[str, dict[int, float]] = field(
-        default_factory=dict
-    )  # aspect id -> its words' scores
     worth: dict[str, float] = field(default_factory=dict)  # what a sub-point is worth to the theme
+    # An aspect's candidate sub-points and their worth before the draw, by (aspect id, full).
+    rankings: dict[tuple[str, bool], tuple[dict[str, Rec], list[tuple[str, float]]]] = field(
+        default_factory=dict
+    )
+
+    # The sets as weighed for the writer's keywords, by keywords.
+    preferred: dict[tuple[str, ...], dict[str, list[Aspect]]] = field(default_factory=dict)
+    # The coverage object's sets and count of sub-points on the theme, once worked out.
+    summary: tuple[list[dict[str, Any]], int] | None = None
+
+    @property
+    def top(self) -> float:
+        return max(self.scores.values(), default=0.0) or 1.0
+
+    @property
+    def pool(self) -> dict[str, Rec]:
+        return {r.id: r for _, r in self.points}
 
 
 def find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Material:
@@ -99,6 +116,25 @@ def lead_of(text: str) -> str:
     return out
 
 
+def _preferred(sets: dict[str, list[Aspect]], wanted: tuple[str, ...]) -> dict[str, list[Aspect]]:
+    """The sets with the aspects that speak of the writer's keywords weighing more."""
+    out = {}
+    for set_id, members in sets.items():
+        weighed = [
+            replace(a, score=a.score * (1.0 + 0.5 * min(2, _mentions(a.rec, wanted))))
+            for a in members
+        ]
+        weighed.sort(key=lambda a: (-a.score, a.rec.id))
+        out[set_id] = weighed
+    return out
+
+
+def _mentions(rec: Rec, wanted: tuple[str, ...]) -> int:
+    """How many of the writer's keywords an entry or the opening of its text holds."""
+    text = f"{rec.text} {rec.info.get('gist') or rec.info.get('body') or ''}"
+    return sum(1 for k in wanted if k in text)
+
+
 @dataclass(frozen=True)
 class Planned:
     aspect: Aspect
@@ -109,17 +145,30 @@ class TopicalParts:
     """Parts for one request from the material a theme found."""
 
     def __init__(
-        self, index: BankIndex, material: Material, points: int, rng: random.Random
+        self,
+        index: BankIndex,
+        material: Material,
+        points: int,
+        rng: random.Random,
+        wanted: tuple[str, ...] = (),
     ) -> None:
         self.index = index
         self.material = material
         self.points = points
         self.rng = rng
+        self.wanted = wanted  # the writer's keywords: material holding them comes first
+        self.sets = material.sets
+        if wanted:
+            known = material.preferred.get(wanted)
+            if known is None:
+                if len(material.preferred) >= _PREFERENCES_KEPT:
+                    del material.preferred[next(iter(material.preferred))]
+                known = material.preferred[wanted] = _preferred(material.sets, wanted)
+            self.sets = known
         self.shape = ""
         self.planned: list[Planned] = []
         self.leads_used: list[str] = []  # sub-point leads of the parts made so far
-        self._static: dict[str, float] = {}
-        self.full = False  # a full draft: every point needs a body  # what a sub-point is worth to the theme
+        self.full = False  # a full draft: every point needs a body
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
     def clauses_of(self, aspect: Aspect) -> list[Clause]:
@@ -182,7 +231,7 @@ class TopicalParts:
         length profile by length profile, the best aspects of any set whose clauses can fill
         it. Where the bank has plenty on the theme, the seed decides which comes first, so
         that different seeds give different outlines."""
-        on_theme = sum(a.on_theme for members in self.material.sets.values() for a in members)
+        on_theme = sum(a.on_theme for members in self.sets.values() for a in members)
         whole = self._whole_sets(count, avoid)
         mixed = self._mixed(count, avoid)
         if on_theme >= _PLENTY * count and self.rng.random() < 0.5:
@@ -197,7 +246,7 @@ class TopicalParts:
     ) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
         theme = self.material.theme
         texts = frozenset(avoid.texts)
-        for aspects in plan_aspects(self.material.sets, count, theme, self.rng)[:_WHOLE_SETS]:
+        for aspects in plan_aspects(self.sets, count, theme, self.rng)[:_WHOLE_SETS]:
             found = parallel_headings([self.clauses_of(a) for a in aspects], self.rng, texts)
             if found is not None:
                 yield aspects, *found
@@ -206,7 +255,7 @@ class TopicalParts:
         theme = self.material.theme
         texts = frozenset(avoid.texts)
         pool = sorted(
-            (a for members in self.material.sets.values() for a in members),
+            (a for members in self.sets.values() for a in members),
             key=lambda a: (not a.on_theme, -(a.score * (1 + 0.3 * self.rng.random())), a.rec.id),
         )[:_POOL]
         clauses = {a.rec.id: self.clauses_of(a) for a in pool}
@@ -250,7 +299,7 @@ class TopicalParts:
         used = {p.aspect.rec.id for p in self.planned}
         theme = self.material.theme
         pool = sorted(
-            (a for members in self.material.sets.values() for a in members),
+            (a for members in self.sets.values() for a in members),
             key=lambda a: (not a.on_theme, -a.score, a.rec.id),
         )
         out: list[Planned] = []
@@ -349,50 +398,17 @@ class TopicalParts:
         """Sub-points: the aspect's own, its sentences and the bank's best for its words and
         the theme's, those naming concrete measures first; none echoing the heading, each
         other, or a sub-point of another part."""
-        rel = self.index.relevance
         clauses = [c.text for c in heading.clauses]
-        own = self.index.points_of_heading(rec.key)
-        aspect = self.material.near.get(rec.id)
-        if aspect is None:  # the same aspect in another draft of the theme: scored once
-            aspect = self.material.near[rec.id] = rel.score(
-                dict.fromkeys(rel.words_of(rec.text), 1.0)
-            )
-        theme = self.material.scores
-        doc_of = rel.doc_of
-
-        words = self.material.theme
-        near_top = max(aspect.values(), default=0.0) or 1.0
-        theme_top = max(theme.values(), default=0.0) or 1.0
-        mine_ids = {r.id for r in own}
-
-        def static(r: Rec) -> float:
-            """Concrete words of the theme count most: a sub-point that only repeats the
-            theme's name (促进高质量充分就业) tells a listener less than one that names a
-            measure (稳岗, 毕业生). The same for every part: computed once a draft."""
-            known = self.material.worth.get(r.id)
-            if known is None:
-                specific = [w for w in words.hits(r.text) if w not in words.core]
-                known = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
-                known += theme.get(("point", self._at(r)), 0.0) / theme_top
-                self.material.worth[r.id] = known
-            return known
-
-        def worth(r: Rec) -> float:
-            score = static(r) + 3.0 * (r.id in mine_ids) + 1.0 * ("#" in r.id)
-            score += 2.0 * aspect.get(doc_of.get(("point", self._at(r)), -1), 0.0) / near_top
-            return score + 0.3 * self.rng.random()
-
-        near = sorted(aspect, key=lambda d: (-aspect[d], d))[:_NEAR_POINTS]
-        pool = {r.id: r for _, r in self.material.points}
-        for d in near:
-            kind, at = rel.docs[d]
-            if kind == "point":
-                r = self.index.row("point", at)
-                pool.setdefault(r.id, r)
-        for r in [*own, *self._body_points(rec)]:
-            pool.setdefault(r.id, r)
-        scored = sorted(pool.values(), key=lambda r: r.id)  # a stable order for the draws
-        ranked = [r for _, r in sorted(((-worth(r), r.id), r) for r in scored)]
+        pool, base = self._ranking(rec)
+        random = self.rng.random
+        # One draw per candidate in a stable order: the seed alone decides the order.
+        if self.wanted:
+            wanted = self.wanted
+            base = [
+                (rid, score + 2.0 * min(2, _mentions(pool[rid], wanted))) for rid, score in base
+            ]
+        keyed = sorted([(-(score + 0.3 * random()), rid) for rid, score in base])
+        ranked = [pool[rid] for _, rid in keyed]
         chosen: list[Rec] = []
         for r in ranked:
             if len(chosen) == self.points:
@@ -411,6 +427,46 @@ class TopicalParts:
             chosen.append(r)
         self.leads_used += [fold_normalized(strip_end(r.text)) for r in chosen]
         return chosen
+
+    def _ranking(self, rec: Rec) -> tuple[dict[str, Rec], list[tuple[str, float]]]:
+        """An aspect's candidate sub-points and what each is worth, before the seed's draw,
+        by id: the same for every draft of the theme that uses the aspect."""
+        key = (rec.id, self.full)
+        known = self.material.rankings.get(key)
+        if known is not None:
+            return known
+        own = self.index.points_of_heading(rec.key)
+        aspect, near, near_top = self._near(rec)
+        theme = self.material.scores
+        doc_of = self.index.relevance.doc_of
+        at_of = self._at_of()
+        words = self.material.theme
+        theme_top = self.material.top
+        mine_ids = {r.id for r in own}
+        worth = self.material.worth
+
+        def static(r: Rec) -> float:
+            """Concrete words of the theme count most: a sub-point that only repeats the
+            theme's name (促进高质量充分就业) tells a listener less than one that names a
+            measure (稳岗, 毕业生). The same for every part: computed once a theme."""
+            known = worth.get(r.id)
+            if known is None:
+                specific = [w for w in words.hits(r.text) if w not in words.core]
+                known = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
+                known += theme.get(("point", at_of.get(r.id, -1)), 0.0) / theme_top
+                worth[r.id] = known
+            return known
+
+        pool = dict(self.material.pool)
+        for r in [*near, *own, *self._body_points(rec)]:
+            pool.setdefault(r.id, r)
+        base = []
+        for rid in sorted(pool):
+            score = static(pool[rid]) + 3.0 * (rid in mine_ids) + 1.0 * ("#" in rid)
+            score += 2.0 * aspect.get(doc_of.get(("point", at_of.get(rid, -1)), -1), 0.0) / near_top
+            base.append((rid, score))
+        known = self.material.rankings[key] = (pool, base)
+        return known
 
     def _body_points(self, rec: Rec) -> list[Rec]:
         """Sentences of the aspect's own text that can stand as its sub-points: a run-in lead
@@ -433,9 +489,31 @@ class TopicalParts:
                 out.append(rec._replace(id=f"{rec.id}#{n + 1}", text=text, info=info))
         return out
 
-    def _at(self, rec: Rec) -> int:
-        at_of = self.index.memo.setdefault("point_at", {})
+    def _at_of(self) -> dict[str, int]:
+        """Each sub-point's position in the index's rows, by id."""
+        at_of: dict[str, int] = self.index.memo.setdefault("point_at", {})
         if not at_of:
             at_of.update({row[0]: i for i, row in enumerate(self.index.rows.get("point", []))})
-        position: int = at_of.get(rec.id, -1)
-        return position
+        return at_of
+
+    def _near(self, rec: Rec) -> tuple[dict[int, float], list[Rec], float]:
+        """The scores of an aspect's own words over the bank, and the sub-points closest to
+        them. They depend on the aspect alone: every theme and draft that uses it shares them."""
+        cache: dict[str, tuple[dict[int, float], list[Rec], float]] = self.index.memo.setdefault(
+            "near", {}
+        )
+        known = cache.get(rec.id)
+        if known is None:
+            rel = self.index.relevance
+            scores = rel.score(dict.fromkeys(rel.words_of(rec.text), 1.0))
+            best = heapq.nlargest(_NEAR_POINTS, scores, key=lambda d: (scores[d], -d))
+            near = [
+                self.index.row("point", at)
+                for kind, at in map(rel.docs.__getitem__, best)
+                if kind == "point"
+            ]
+            if len(cache) >= _NEAR_KEPT:
+                del cache[next(iter(cache))]
+            top = max(scores.values(), default=0.0) or 1.0
+            known = cache[rec.id] = (scores, near, top)
+        return known

@@ -135,6 +135,10 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _WIDE_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
+# What any of the patterns below needs to find: without one of these, polish changes nothing.
+_POLISH_CUES = re.compile(r'[A-Z(,;:?!."\s]')
+
+
 @lru_cache(maxsize=1)
 def _polish_patterns() -> tuple[re.Pattern[str], ...]:
     """Compiled on first use: drafting from a cached index need not pay for them."""
@@ -182,8 +186,8 @@ def _curly_quotes(text: str) -> str:
 
 def polish(text: str) -> str:
     """Text fit to print in a draft: full-width Chinese punctuation, no stray blanks or letters."""
-    if not text:
-        return text
+    if not text or not _POLISH_CUES.search(text):
+        return text  # the common case, a theme or keyword typed in Chinese: nothing to mend
     name, paren, near_cjk, full_stop, cjk_gap = _polish_patterns()
     text = name.sub("习近平", text)
     text = paren.sub(_widen_brackets, text)

@@ -260,6 +260,26 @@ def test_coverage_counts_the_flags_and_notes_say_what_is_thin() -> None:
     assert coverage_notes("农村电网改造", ThemeBook((), (), ()), draft) == []
 
 
+def test_keywords_choose_among_the_themes_material(index: BankIndex) -> None:
+    """A keyword brings material that holds it forward, and never material off the theme:
+    the drafts of one theme share its material whatever their keywords."""
+
+    def text(data: dict[str, Any]) -> str:
+        points = [f"{q['lead']}{q.get('body') or ''}" for p in data["parts"] for q in p["points"]]
+        return words_of(data) + " ".join(points)
+
+    seeds = range(1, 9)
+    plain = [draft(index, "乡村振兴", s, detail="full") for s in seeds]
+    wanted = [draft(index, "乡村振兴", s, detail="full", keywords=("厕所",)) for s in seeds]
+    assert sum("厕所" in text(d) for d in wanted) > sum("厕所" in text(d) for d in plain)
+    for data in wanted:
+        assert "干部" not in text(data) and "事故" not in text(data)
+        assert data["coverage"]["keywords"] == ["厕所"]
+    # A keyword that only another subject's material holds brings none of it in.
+    other = draft(index, "乡村振兴", 3, keywords=("应急救援",))
+    assert "应急" not in words_of(other) and all(p["on_theme"] for p in other["parts"])
+
+
 def test_the_same_seed_gives_the_same_draft(index: BankIndex) -> None:
     assert draft(index, "乡村振兴", 7) == draft(index, "乡村振兴", 7)
 
