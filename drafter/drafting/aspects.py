@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 
 from drafter.drafting.index import BankIndex, Rec
 from drafter.drafting.model import Avoid
@@ -106,7 +107,12 @@ def candidate_aspects(
 
 def same_topic(a: str, b: str, theme: ThemeWords) -> bool:
     """Two aspects that say the same thing (the theme's own words aside)."""
-    for word in theme.core:
+    return _same_topic(a, b, theme.core)
+
+
+@lru_cache(maxsize=1 << 16)  # plans of one theme weigh the same pairs draft after draft
+def _same_topic(a: str, b: str, core: tuple[str, ...]) -> bool:
+    for word in core:
         a, b = a.replace(word, ""), b.replace(word, "")
     x, y = char_bigrams(fold_normalized(a)), char_bigrams(fold_normalized(b))
     return bool(x and y) and 2 * len(x & y) / (len(x) + len(y)) >= 0.45

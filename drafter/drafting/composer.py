@@ -44,6 +44,7 @@ _MEMO_MAX = 160  # themes whose off-topic headings an index remembers
 _RELEVANT = 0.15  # relevance (share of the best entry's) that makes an entry fit a theme
 _SHORT_OF_LENGTH = 0.85  # a full draft this far under --length says why
 _CLOSING_MAX = 240  # a closing paragraph, not the last pages of a report
+_TO_DEPUTIES = ("各位代表", "代表们")  # a work report's close, addressed to a congress
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,38 @@ class Composer:
                     keys.add(rec.key)
         return keys
 
+    def _framing(self, kind: str) -> list[Rec]:
+        """The quotations that may open a draft on the theme (attributed, verbatim, about it)
+        or the closings that may end it (naming it, of a closing's length): few, and the same
+        for every draft of the theme."""
+        key = ("framing", kind, self.theme_words)
+        known: list[Rec] | None = self.index.memo.get(key)
+        if known is None:
+            words = self.theme_words
+            if kind == "quotation":
+                known = [
+                    q
+                    for q in self.index.of(kind)
+                    if q.info.get("speaker")
+                    and q.info.get("quoted") is not False
+                    and (words.direct(q.text) or len(words.hits(q.text)) >= 2)
+                ]
+            else:
+                # Naming the theme is not enough: the close of a work report says 实干 too, but
+                # it speaks to the deputies of a congress about one province's year.
+                known = [
+                    r
+                    for r in self.index.of(kind)
+                    if len(r.text) <= _CLOSING_MAX
+                    and words.direct(r.text)
+                    and not r.text.startswith(_TO_DEPUTIES)
+                ]
+            stale = [k for k in self.index.memo if isinstance(k, tuple) and k[0] == "framing"]
+            for old in stale[: max(0, len(stale) - 2 * _MEMO_MAX + 1)]:
+                del self.index.memo[old]
+            self.index.memo[key] = known
+        return known
+
     def _pick(
         self,
         kind: str,
@@ -258,15 +291,20 @@ class Composer:
         extra: list[Rec] | None = None,
         text_of: Any = None,
         echoes: tuple[str, ...] = (),
+        only: list[Rec] | None = None,
     ) -> list[Rec]:
-        """The ``count`` best unblocked entries of ``kind`` for ``dim``, others as a fallback."""
-        pool = self.index.sample(kind, dim, _SAMPLE, self.rng)
-        pool = list({r.id: r for r in [*(extra or []), *pool]}.values())
+        """The ``count`` best unblocked entries of ``kind`` for ``dim``, others as a fallback;
+        or the best of ``only``, with no fallback."""
+        if only is not None:
+            pool = only
+        else:
+            pool = self.index.sample(kind, dim, _SAMPLE, self.rng)
+            pool = list({r.id: r for r in [*(extra or []), *pool]}.values())
         chosen: list[Rec] = []
         seen: set[str] = set()
         for fallback in (False, True):
             if fallback:
-                if len(chosen) >= count:
+                if len(chosen) >= count or only is not None:
                     break
                 pool = self.index.sample(kind, None, _SAMPLE, self.rng)
             scored = []
@@ -393,22 +431,13 @@ class Composer:
         blocked = self.request.avoid | used_material(parts)
         dim = parts[0].dimension
         # Only attributed, verbatim quotations open a speech, and only one about the theme.
-        quotes = [
-            q
-            for q in self._pick("quotation", dim, 6, blocked, set())
-            if q.info.get("speaker")
-            and (self.theme_words.direct(q.text) or len(self.theme_words.hits(q.text)) >= 2)
-        ][:1]
+        quotes = self._pick("quotation", dim, 1, blocked, set(), only=self._framing("quotation"))
         opening_source: dict[str, Any] | None = None
         opening = fill(occasion.framing, values)
         if quotes:
             opening = f"{_quote(quotes[0])}{opening}"
             opening_source = quotes[0].source()
-        closings = [
-            r
-            for r in self._pick("closing", dim, 3, blocked, set())
-            if self.theme_words.direct(r.text) and len(r.text) <= _CLOSING_MAX
-        ]
+        closings = self._pick("closing", dim, 1, blocked, set(), only=self._framing("closing"))
         closing = closings[0].text if closings else fill(occasion.closing, values)
         parts = self._fit_length(parts, len(title) + len(opening) + len(closing))
         draft = Draft(

@@ -69,6 +69,8 @@ class Material:
 
     # The sets as weighed for the writer's keywords, by keywords.
     preferred: dict[tuple[str, ...], dict[str, list[Aspect]]] = field(default_factory=dict)
+    # What the writer's keywords add to a sub-point's worth, by keywords and sub-point id.
+    mentions: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
     # The coverage object's sets and count of sub-points on the theme, once worked out.
     summary: tuple[list[dict[str, Any]], int] | None = None
 
@@ -403,10 +405,14 @@ class TopicalParts:
         random = self.rng.random
         # One draw per candidate in a stable order: the seed alone decides the order.
         if self.wanted:
-            wanted = self.wanted
-            base = [
-                (rid, score + 2.0 * min(2, _mentions(pool[rid], wanted))) for rid, score in base
-            ]
+            mentions = self.material.mentions
+            if self.wanted not in mentions and len(mentions) >= _PREFERENCES_KEPT:
+                del mentions[next(iter(mentions))]
+            bonus = mentions.setdefault(self.wanted, {})
+            for rid, _ in base:
+                if rid not in bonus:
+                    bonus[rid] = 2.0 * min(2, _mentions(pool[rid], self.wanted))
+            base = [(rid, score + bonus[rid]) for rid, score in base]
         keyed = sorted([(-(score + 0.3 * random()), rid) for rid, score in base])
         ranked = [pool[rid] for _, rid in keyed]
         chosen: list[Rec] = []
