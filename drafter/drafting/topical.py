@@ -43,6 +43,10 @@ _PROFILES = 8  # length profiles tried per skeleton
 _PLANS_BUILT = 12  # plans tried to the end (sub-points included) before giving up
 _NEAR_POINTS = 60  # sub-points close to an aspect's own words, whatever their theme score
 _BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points
+_MEASURE_SOURCES = 40  # the theme's best sub-points whose sentences are read for measures
+_MEASURE_SHARE = 0.35  # of the fifth best sub-point's relevance, for one whose lists are read
+_MEASURE_CHARS = (6, 16)  # a measure named in a list, short enough to stand as a sub-point
+_CLAUSE_CUT = re.compile(r"[，；,;]")
 _LONG_HEADING = 18  # characters of a heading a listener takes in at once
 _POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
 _MATERIALS_KEPT = 160  # themes (with their keywords) whose material a process keeps
@@ -69,6 +73,8 @@ class Material:
 
     # The sets as weighed for the writer's keywords, by keywords.
     preferred: dict[tuple[str, ...], dict[str, list[Aspect]]] = field(default_factory=dict)
+    # Sub-points found in the material's texts, by what found them.
+    found: dict[str, list[Rec]] = field(default_factory=dict)
     # What the writer's keywords add to a sub-point's worth, by keywords and sub-point id.
     mentions: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
     # The coverage object's sets and count of sub-points on the theme, once worked out.
@@ -459,12 +465,14 @@ class TopicalParts:
             if known is None:
                 specific = [w for w in words.hits(r.text) if w not in words.core]
                 known = 2.0 * bool(specific) + 0.5 * min(2, len(specific)) + words.direct(r.text)
-                known += theme.get(("point", at_of.get(r.id, -1)), 0.0) / theme_top
+                # A sentence or clause of an entry counts with the entry's relevance.
+                at = at_of.get(r.id.split("#", 1)[0], -1)
+                known += theme.get(("point", at), 0.0) / theme_top
                 worth[r.id] = known
             return known
 
         pool = dict(self.material.pool)
-        for r in [*near, *own, *self._body_points(rec)]:
+        for r in [*near, *own, *self._body_points(rec), *self._measures()]:
             pool.setdefault(r.id, r)
         base = []
         for rid in sorted(pool):
@@ -473,6 +481,45 @@ class TopicalParts:
             base.append((rid, score))
         known = self.material.rankings[key] = (pool, base)
         return known
+
+    def _measures(self) -> list[Rec]:
+        """Measures a report names in a list inside its sentences ("实施稳岗扩容提质行动，开展
+        职业技能提升培训，…"): the clauses of the theme's best sub-points' texts that open like
+        a heading and name a concrete word of the theme. They tell a listener what is to be done
+        where a sub-point that repeats the theme's name tells nothing. Found once per theme;
+        each is developed, in a full draft, by the sentence it stands in."""
+        known = self.material.found.get("measures")
+        if known is not None:
+            return known
+        rel, words = self.index.relevance, self.material.theme
+        out: list[Rec] = []
+        # Against the fifth best: one entry that writes the theme out whole scores far above.
+        points = self.material.points
+        best = points[min(4, len(points) - 1)][0] if points else 0.0
+        for score, rec in self.material.points[:_MEASURE_SOURCES]:
+            if score < _MEASURE_SHARE * best:
+                break  # a list under a sub-point about something else lists its measures
+            sentences = split_sentences(self.index.body(rec.id))[:_BODY_SENTENCES]
+            for n, sentence in enumerate(sentences):
+                clauses = [c for c in _CLAUSE_CUT.split(strip_end(sentence)) if c]
+                if len(clauses) < 3:
+                    continue  # a list of measures, not a sentence that develops one
+                for m, clause in enumerate(clauses):
+                    if not _MEASURE_CHARS[0] <= len(clause) <= _MEASURE_CHARS[1]:
+                        continue
+                    if not [w for w in words.hits(clause) if w not in words.core]:
+                        continue
+                    if lead_like(clause, rel.verbs, rel.adverbs):
+                        info = {
+                            "from": rec.id,
+                            "sentence": n + 1,
+                            "clause": m + 1,
+                            "body": sentence,
+                        }
+                        at = f"{rec.id}#{n + 1}.{m + 1}"
+                        out.append(rec._replace(id=at, text=clause, info=info))
+        self.material.found["measures"] = out
+        return out
 
     def _body_points(self, rec: Rec) -> list[Rec]:
         """Sentences of the aspect's own text that can stand as its sub-points: a run-in lead
