@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from drafter.errors import UsageError
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from drafter import __version__
 from drafter.bank.layout import bank_files, bank_version, config_paths
 from drafter.bank.lexicon import OTHER, Lexicon, parse_lexicon
-from drafter.bank.store import KINDS, Entry, load_bank
+from drafter.bank.schema import KINDS
 from drafter.bank.themes import ThemeBook, parse_themes
 from drafter.drafting.relevance import Relevance, build_relevance, empty_relevance
 from drafter.errors import BankError
@@ -33,6 +33,8 @@ from drafter.text.skeletons import split_clauses_marked
 
 if TYPE_CHECKING:
     from random import Random
+
+    from drafter.bank.store import Entry
 
 _FORMAT = 5  # bump when the cached shape changes
 _GIST = 100  # characters of a point's body kept in the main index: what an aspect is about
@@ -291,6 +293,8 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     themes_raw = load_yaml(themes_path)
     themes = parse_themes(themes_raw, themes_path, set(lexicon.names))
     lexicon_data, themes_data = _plain(lexicon_raw), _plain(themes_raw)
+    from drafter.bank.store import load_bank  # reading the YAML: only when the cache is stale
+
     bank = load_bank(directory)
     bodies: dict[str, str] = {}
     rows = {

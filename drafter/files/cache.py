@@ -33,16 +33,15 @@ def cache_dir() -> Path | None:
 def code_stamp(*modules: str) -> str | None:
     """A hash of the source of ``modules`` (imported names, e.g. ``drafter.bank.store``).
 
-    Read through ``sys.modules``, so it follows the code wherever the package lives, and by
+    Read through ``sys.modules`` (or the import system's search, for a module not loaded), so
+    it follows the code wherever the package lives, and by
     content, so a checkout and its installed wheel share caches. None when a module's source
     cannot be read (a zip or bytecode-only install): the caller then does without a cache
     rather than risk one that no longer matches the code.
     """
     digest = hashlib.blake2b(digest_size=12)
     for name in modules:
-        module = sys.modules.get(name)
-        spec = getattr(module, "__spec__", None)
-        origin = getattr(spec, "origin", None)
+        origin = _origin(name)
         if not origin or not origin.endswith(".py"):
             return None
         try:
@@ -51,6 +50,20 @@ def code_stamp(*modules: str) -> str | None:
             return None
         digest.update(f"{name}\0{len(source)}\0".encode() + source)
     return digest.hexdigest()
+
+
+def _origin(name: str) -> str | None:
+    """The source file of a module, found beside its package's when it is not loaded yet: a
+    draft from a current cache never imports the modules that only build the cache."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return getattr(getattr(module, "__spec__", None), "origin", None)
+    parent, _, leaf = name.rpartition(".")
+    for folder in getattr(sys.modules.get(parent), "__path__", ()):
+        candidate = os.path.join(folder, f"{leaf}.py")
+        if os.path.isfile(candidate):
+            return candidate
+    return None
 
 
 def store_marshal(path: Path, data: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 
 
 def describe_source(source: Any) -> str:

@@ -28,9 +28,7 @@ from drafter.output.sandbox import (
     UnsafeTemplate,
     guard_filters,
 )
-from drafter.output.style import load_style
-from drafter.output.word import render_docx
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 from drafter.workspace import bundled
 
 SUFFIX = ".j2"
@@ -247,6 +245,9 @@ def render_file(
     if fmt == "docx":
         if template is not None:
             raise UsageError("docx 格式不用模板；Word 版式请用 --style 指定版式文件")
+        # Word output alone needs python-docx and the page styles: loaded when asked for.
+        from drafter.output.style import load_style
+        from drafter.output.word import render_docx
 
         return render_docx(draft, load_style(style), show_sources)
     return render(draft, fmt, template=template, root=root, show_sources=show_sources).encode()

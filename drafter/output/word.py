@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from drafter.drafting.model import Draft
 from drafter.output.common import describe_source, draft_sources
 from drafter.output.style import Font, StyleProfile
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject

@@ -18,7 +18,7 @@ from drafter.drafting.model import FORMATS, OCCASIONS, Draft, DraftPart, DraftRe
 from drafter.errors import DrafterError, UsageError
 from drafter.files.yamlio import write_atomic
 from drafter.output.templates import render_file
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 from drafter.workflow.outpaths import fit_bytes, visible
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')

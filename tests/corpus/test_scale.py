@@ -21,7 +21,7 @@ from drafter.corpus.noise import Para, _dedupe, clean_lines
 from drafter.corpus.parse import parse_text
 from drafter.text import parallel
 from drafter.text.normalize import fold_normalized
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 from drafter.text.parallel import Shape, parallel_group, similarity
 from drafter.text.sentences import split_sentences
 

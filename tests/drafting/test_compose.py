@@ -25,7 +25,7 @@ from drafter.drafting.length import fit_body
 from drafter.drafting.model import OCCASIONS, Avoid, DraftRequest, read_avoid, used_material
 from drafter.errors import InputError, UsageError
 from drafter.text.normalize import fold_normalized, polish
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 from drafter.text.skeletons import skeleton
 from tests.conftest import ROOT
 

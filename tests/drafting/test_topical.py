@@ -261,7 +261,7 @@ def test_coverage_counts_the_flags_and_notes_say_what_is_thin() -> None:
 
 
 def test_measures_listed_in_a_sentence_can_stand_as_sub_points(index: BankIndex) -> None:
-    """"推进农村厕所革命，治理农村生活污水，清理农村生活垃圾。" names three measures: each can be
+    """ "推进农村厕所革命，治理农村生活污水，清理农村生活垃圾。" names three measures: each can be
     a sub-point of a draft on the theme, developed by its sentence; a list under another
     subject (粮食生产 is not 安全生产) gives none."""
     farm = Composer(index, DraftRequest(theme="乡村振兴", seed=1))

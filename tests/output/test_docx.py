@@ -39,7 +39,7 @@ from drafter.errors import UsageError
 from drafter.output.style import Font, StyleProfile, load_style
 from drafter.output.templates import render_file
 from drafter.output.word import render_docx
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 from drafter.workflow.batch import default_seed
 from tests.conftest import DATA, ROOT
 
