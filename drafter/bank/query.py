@@ -11,9 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.bank.layers import bank_label
 from drafter.bank.linemap import Row, iter_rows
 from drafter.bank.schema import KINDS, ORIGINS
-from drafter.bank.store import Bank, Entry
+from drafter.bank.store import Bank, Entry, load_bank
 from drafter.errors import BankError, UsageError
 from drafter.text.normalize import fold
 
@@ -74,6 +75,31 @@ def search_rows(
         for kind, row in iter_rows(directory)
         if (include_disabled or not row.disabled) and (key in row.key or key in row.body_key)
     ]
+
+
+def search_layers(
+    directories: tuple[Path, ...], text: str, include_disabled: bool = False
+) -> list[tuple[str, Entry]]:
+    """(bank label, entry) of what ``search_rows`` finds in each bank, the writer's first; an
+    entry the writer's bank holds too is shown once, as the writer's."""
+    seen: set[str] = set()
+    out = []
+    for directory in directories:
+        for kind, row in search_rows(directory, text, include_disabled):
+            entry = row.entry(kind)
+            if entry.id not in seen:
+                seen.add(entry.id)
+                out.append((bank_label(directory), entry))
+    return out
+
+
+def entry_in_layers(directories: tuple[Path, ...], entry_id: str) -> tuple[Path, Usage]:
+    """The first bank holding ``entry_id`` and the entry's usage there."""
+    for directory in directories[:-1]:
+        bank = load_bank(directory)
+        if any(e.id == entry_id for e in bank.all(include_disabled=True)):
+            return directory, entry_usage(bank, entry_id)
+    return directories[-1], entry_usage(load_bank(directories[-1]), entry_id)
 
 
 def search_entries(directory: Path, text: str, include_disabled: bool = False) -> list[Entry]:

@@ -13,7 +13,7 @@ from drafter import __version__
 from drafter.cli.convert import speed_up
 from drafter.cli.options import BankOpt, StyleOpt, check_style, check_text_option
 from drafter.cli.options import State as _State
-from drafter.cli.options import bank_dir as _bank_dir
+from drafter.cli.options import bank_dirs as _bank_dirs
 from drafter.cli.options import root as _root
 from drafter.drafting.model import FORMATS, parse_formats
 from drafter.errors import DrafterError, InputError
@@ -161,7 +161,7 @@ def themes_cmd(
 
     if theme is not None:
         check_text_option("主题", theme)
-    print_themes(theme_overview(load_index(_bank_dir(bank)), theme))
+    print_themes(theme_overview(load_index(*_bank_dirs(bank)), theme))
 
 
 @app.command("templates")
@@ -282,7 +282,7 @@ def draft_cmd(
         raise UsageError("--style 只对 docx 格式有效")
     if form == "docx":
         check_style(style)
-    index = load_index(_bank_dir(bank))
+    index = load_index(*_bank_dirs(bank))
     draft = compose(index, request)
     data = render_file(
         draft, form, template=template, root=_State.root, show_sources=sources, style=style
@@ -334,7 +334,7 @@ def new_cmd(
     from drafter.drafting.index import load_index
     from drafter.workflow.session import run_session
 
-    index = load_index(_bank_dir(bank))
+    index = load_index(*_bank_dirs(bank))
     if style is not None:
         check_style(style)  # named now, not after the writer's work
     saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root, style=style)
@@ -404,7 +404,8 @@ def batch_cmd(
 
     # Unknown formats are left to check_batch/run_batch, which name them all in one message.
     formats = parse_formats(re.split(r"[,，、\s]+", fmt), check=False)
-    options = BatchOptions(out, _bank_dir(bank), formats, jobs, force, _State.root, style)
+    first, *more = _bank_dirs(bank)
+    options = BatchOptions(out, first, formats, jobs, force, _State.root, style, also=tuple(more))
     if check:
         report = check_batch(briefs, options)
         print_problems(report.problems)

@@ -9,6 +9,7 @@ import typer
 
 from drafter.cli.options import BankOpt as _BankOpt
 from drafter.cli.options import bank_dir as _bank_dir
+from drafter.cli.options import bank_dirs as _bank_dirs
 
 bank_app = typer.Typer(
     help="素材库：列出、搜索、查看、统计、校验，以及添加、编辑、删除、停用、去重、导出导入。",
@@ -48,12 +49,14 @@ def bank_search_cmd(
     bank: _BankOpt = None,
 ) -> None:
     """按文字搜索素材（也搜要点的展开文字）。"""
-    from drafter.bank.query import search_rows
+    from drafter.bank.query import search_layers
     from drafter.cli.bankconsole import print_entries
 
-    found = search_rows(_bank_dir(bank), text, disabled)
-    shown = [row.entry(kind) for kind, row in found[:limit]]
-    print_entries(shown, f"含“{text}”的素材", limit, total=len(found))
+    banks = _bank_dirs(bank)
+    found = search_layers(banks, text, disabled)
+    shown = [entry for _, entry in found[:limit]]
+    labels = [label for label, _ in found[:limit]] if len(banks) > 1 else None
+    print_entries(shown, f"含“{text}”的素材", limit, total=len(found), banks=labels)
 
 
 @bank_app.command("show")
@@ -62,11 +65,13 @@ def bank_show_cmd(
     bank: _BankOpt = None,
 ) -> None:
     """显示一个条目的全部内容，以及它在哪里被用到（同组标题、标题句式、要点）。"""
-    from drafter.bank.query import entry_usage
-    from drafter.bank.store import load_bank
+    from drafter.bank.layers import bank_label
+    from drafter.bank.query import entry_in_layers
     from drafter.cli.bankconsole import print_usage
 
-    print_usage(entry_usage(load_bank(_bank_dir(bank)), entry_id))
+    banks = _bank_dirs(bank)
+    where, usage = entry_in_layers(banks, entry_id)
+    print_usage(usage, bank_label(where) if len(banks) > 1 else None)
 
 
 @bank_app.command("stats")

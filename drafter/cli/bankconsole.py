@@ -26,9 +26,16 @@ def _source_text(entry: Entry) -> str:
     return where
 
 
-def print_entries(entries: list[Entry], title: str, limit: int, total: int | None = None) -> None:
+def print_entries(
+    entries: list[Entry],
+    title: str,
+    limit: int,
+    total: int | None = None,
+    banks: list[str] | None = None,
+) -> None:
     """Entries as a table (id, kind, dimension, text, source), at most ``limit`` rows;
-    ``total`` counts what was found when only the shown entries are given."""
+    ``total`` counts what was found when only the shown entries are given; ``banks`` names
+    each entry's bank when several are searched."""
     total = len(entries) if total is None else total
     from rich.markup import escape
     from rich.table import Table
@@ -36,9 +43,9 @@ def print_entries(entries: list[Entry], title: str, limit: int, total: int | Non
     from drafter.bank.store import KINDS
 
     table = Table(title=f"{title}（{total} 条）", title_justify="left")
-    for column in ("编号", "种类", "维度", "文字", "出处"):
+    for column in ("编号", "种类", "维度", "文字", "出处", *(("素材库",) if banks else ())):
         table.add_column(column, overflow="fold")
-    for entry in entries[:limit]:
+    for at, entry in enumerate(entries[:limit]):
         text = escape(_clip(entry.text, 80))
         if entry.disabled:
             text = f"[dim]{text}（已停用）[/]"
@@ -48,6 +55,7 @@ def print_entries(entries: list[Entry], title: str, limit: int, total: int | Non
             escape("、".join(entry.dimensions)) or "—",
             text,
             escape(_source_text(entry)),
+            *((escape(banks[at]),) if banks else ()),
         )
     console = _console()
     console.print(table)
@@ -55,15 +63,17 @@ def print_entries(entries: list[Entry], title: str, limit: int, total: int | Non
         console.print(f"[dim]…… 另有 {total - limit} 条；用 --limit 显示更多[/]")
 
 
-def print_usage(usage: Usage) -> None:
-    """One entry in full, then the sibling set, skeletons, heading and points it is tied to."""
+def print_usage(usage: Usage, bank: str | None = None) -> None:
+    """One entry in full (and the bank it is in, when several are read), then the sibling set,
+    skeletons, heading and points it is tied to."""
     from rich.markup import escape
 
     from drafter.files.yamlio import dump_yaml
 
     console = _console()
     entry = usage.entry
-    console.print(f"[bold]{escape(entry.id)}[/]  [dim]{escape(_source_text(entry))}[/]")
+    where = f"  [dim]素材库：{escape(bank)}[/]" if bank else ""
+    console.print(f"[bold]{escape(entry.id)}[/]  [dim]{escape(_source_text(entry))}[/]{where}")
     console.print(escape(dump_yaml(entry.to_dict())).rstrip())
     groups = (
         ("同组标题" if entry.kind == "heading" else "句式的填空来自这些标题", usage.siblings),

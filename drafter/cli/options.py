@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
-BANK_HELP = "素材库目录（默认：工作目录下的 phrasebank/，没有则用内置的）。"
+BANK_HELP = (
+    "素材库目录（只用这一个）。默认：按工作目录的 drafter.yaml；没有它时，"
+    "先用工作目录下的 phrasebank/，再用内置素材库。"
+)
 
 
 class State:
@@ -19,9 +22,17 @@ def root() -> Path:
 
 
 def bank_dir(bank: Path | None) -> Path:
+    """The one bank a command edits: ``--bank``, else the workspace's own, else the bundled."""
     from drafter.workspace import resolve
 
     return bank if bank is not None else resolve("phrasebank", State.root)
+
+
+def bank_dirs(bank: Path | None) -> tuple[Path, ...]:
+    """The banks a command drafts or searches from, the writer's own first (drafter.yaml)."""
+    from drafter.bank.layers import bank_layers
+
+    return bank_layers(root(), bank).banks
 
 
 BankOpt = Annotated[Path | None, typer.Option("--bank", help=BANK_HELP, show_default=False)]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from drafter import __version__
+from drafter.bank.layers import bank_label
 from drafter.bank.layout import bank_files, bank_version, config_paths
 from drafter.bank.lexicon import OTHER, Lexicon, parse_lexicon
 from drafter.bank.schema import KINDS
@@ -62,13 +63,16 @@ class Rec(NamedTuple):
         return fold_normalized(self.text)
 
     def source(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "kind": self.kind,
             "file": self.file,
             "document": self.document,
             "part": self.part,
         }
+        if "bank" in self.info:  # drafted from several banks: which one
+            out["bank"] = self.info["bank"]
+        return out
 
 
 class Clause(NamedTuple):
@@ -85,7 +89,7 @@ class BankIndex:
     """Rows are kept as plain tuples and turned into ``Rec`` only when a draft looks at them:
     a draft reads a few thousand of a large bank's entries, not all of them."""
 
-    directory: Path
+    directory: Path  # the first (the writer's) of the banks it reads
     version: str
     rows: dict[str, list[tuple[Any, ...]]]
     by_dim: dict[str, dict[str, list[int]]]  # kind -> dimension -> positions in rows[kind]
@@ -103,6 +107,7 @@ class BankIndex:
     bodies: dict[str, str] | None = None  # point id -> body, read on first use
     cache_key: str = ""
     memo: dict[Any, Any] = field(default_factory=dict)  # derived structures drafts share
+    layers: tuple[Path, ...] = ()  # every bank it reads, the writer's first
 
     def of(self, kind: str, dim: str | None = None) -> list[Rec]:
         rows = self.rows.get(kind, [])
@@ -173,7 +178,7 @@ class BankIndex:
             if isinstance(loaded, dict) and loaded.get("key") == self.cache_key:
                 self.bodies = loaded["bodies"]
             else:  # the side file is missing or from another bank version: read the YAML
-                self.bodies = build_index(self.directory)[0].bodies or {}
+                self.bodies = build_index(self.directory, *self.layers[1:])[0].bodies or {}
         return self.bodies.get(entry_id, "")
 
 
@@ -183,8 +188,8 @@ def clause_position(index: int, count: int) -> str:
     return "first" if index == 0 else "last" if index == count - 1 else "middle"
 
 
-def _record(entry: Entry, bodies: dict[str, str]) -> tuple[Any, ...]:
-    info: dict[str, Any] = {}
+def _record(entry: Entry, bodies: dict[str, str], bank: str | None = None) -> tuple[Any, ...]:
+    info: dict[str, Any] = {"bank": bank} if bank else {}
     for key, value in entry.extra.items():
         if key == "body" and isinstance(value, str):
             bodies[entry.id] = polish(value)
@@ -284,8 +289,9 @@ def _sibling_sets(rows: dict[str, list[tuple[Any, ...]]]) -> list[tuple[str, int
     return [(key, level, kind, at) for (kind, key), (level, at) in found.items() if len(at) >= 2]
 
 
-def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
-    """Read and check the bank's YAML; the index and its cacheable form."""
+def build_index(directory: Path, *more: Path) -> tuple[BankIndex, dict[str, Any]]:
+    """Read and check the bank's YAML (of ``directory`` and then of ``more`` banks, the first
+    holding an entry keeping it); the index and its cacheable form."""
     lexicon_path, themes_path = config_paths(directory)
     # Checked as read (errors keep their line numbers); cached as plain data.
     lexicon_raw = load_yaml(lexicon_path)
@@ -295,16 +301,25 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
     lexicon_data, themes_data = _plain(lexicon_raw), _plain(themes_raw)
     from drafter.bank.store import load_bank  # reading the YAML: only when the cache is stale
 
-    bank = load_bank(directory)
+    layers = (directory, *more)
+    banks = [load_bank(d) for d in layers]
     bodies: dict[str, str] = {}
-    rows = {
-        kind: [_record(e, bodies) for e in bank.entries[kind] if not e.disabled]
-        for kind in _DRAFTED
-    }
+    rows: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in _DRAFTED}
+    seen: set[tuple[str, str]] = set()
+    for folder, bank in zip(layers, banks, strict=True):
+        label = bank_label(folder) if more else None
+        for kind in _DRAFTED:
+            for entry in bank.entries[kind]:
+                # The writer's own bank comes first: its edit of an entry, or its disabling
+                # of it, stands for the entry in the banks after it.
+                ids = {(kind, entry.id), (kind, fold_normalized(entry.text))}
+                if not ids & seen and not entry.disabled:
+                    rows[kind].append(_record(entry, bodies, label))
+                seen |= ids
     clauses = _clauses(rows["heading"], lexicon)
     relevance = build_relevance(rows, bodies) if any(rows.values()) else empty_relevance()
     data = {
-        "version": bank_version(directory),
+        "version": "+".join(bank_version(d) for d in layers),
         "rows": rows,
         "clause_rows": clauses,
         **_groups(rows, clauses),
@@ -313,7 +328,7 @@ def build_index(directory: Path) -> tuple[BankIndex, dict[str, Any]]:
         "relevance": relevance,
     }
     index = _from_data(directory, data, lexicon, themes)
-    index.bodies = bodies
+    index.bodies, index.layers = bodies, layers
     return index, {**data, "bodies": bodies}
 
 
@@ -354,12 +369,14 @@ _SHAPING = (
 )
 
 
-def _cache_key(directory: Path) -> str | None:
+def _cache_key(layers: tuple[Path, ...]) -> str | None:
     code = code_stamp(*_SHAPING)
     if code is None:
         return None
-    stamp = hashlib.sha1(f"{_FORMAT}\0{__version__}\0{code}\0{directory.resolve()}".encode())
-    for path in [*bank_files(directory), *config_paths(directory)]:
+    where = "\0".join(str(d.resolve()) for d in layers)
+    stamp = hashlib.sha1(f"{_FORMAT}\0{__version__}\0{code}\0{where}".encode())
+    files = [f for d in layers for f in bank_files(d)]
+    for path in [*files, *config_paths(layers[0])]:
         try:
             st = path.stat()
             stamp.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
@@ -374,15 +391,18 @@ _LOADED: dict[str, BankIndex] = {}
 _LOADED_MAX = 4
 
 
-def load_index(directory: Path) -> BankIndex:
-    """The drafting index of the bank in ``directory``, from the cache when it is current."""
-    if not directory.is_dir():
-        raise BankError("素材库目录不存在", path=directory)
+def load_index(directory: Path, *more: Path) -> BankIndex:
+    """The drafting index of the bank in ``directory`` (with the ``more`` banks after it, a
+    writer's own bank before the bundled one), from the cache when it is current."""
+    layers = (directory, *more)
+    for bank in layers:
+        if not bank.is_dir():
+            raise BankError("素材库目录不存在", path=bank)
     folder = cache_dir()
-    key = _cache_key(directory) if folder else None
+    key = _cache_key(layers) if folder else None
     if key is not None and key in _LOADED:
         return _LOADED[key]
-    index = _load_index(directory, folder, key)
+    index = _load_index(layers, folder, key)
     if key is not None:
         if len(_LOADED) >= _LOADED_MAX:
             _LOADED.pop(next(iter(_LOADED)))
@@ -390,7 +410,8 @@ def load_index(directory: Path) -> BankIndex:
     return index
 
 
-def _load_index(directory: Path, folder: Path | None, key: str | None) -> BankIndex:
+def _load_index(layers: tuple[Path, ...], folder: Path | None, key: str | None) -> BankIndex:
+    directory = layers[0]
     cached = folder / f"bank-{key[:20]}.marshal" if folder and key else None
     bodies = folder / f"bank-{key[:20]}.bodies.marshal" if folder and key else None
     # Loading builds hundreds of thousands of small objects at once; the cyclic collector
@@ -406,9 +427,9 @@ def _load_index(directory: Path, folder: Path | None, key: str | None) -> BankIn
                     lexicon = parse_lexicon(data["lexicon"], lexicon_path)
                     themes = parse_themes(data["themes"], themes_path, set(lexicon.names))
                     index = _from_data(directory, data, lexicon, themes)
-                    index.bodies_file, index.cache_key = bodies, key
+                    index.bodies_file, index.cache_key, index.layers = bodies, key, layers
                     return index
-        index, data = build_index(directory)
+        index, data = build_index(*layers)
         if cached is not None and bodies is not None and key is not None:
             store_marshal(bodies, {"key": key, "bodies": data.pop("bodies")})
             store_marshal(cached, {**data, "key": key})

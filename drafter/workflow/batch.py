@@ -55,6 +55,7 @@ class BatchOptions:
     force: bool = False
     root: Path | None = None  # workspace: its templates/ come before the built-in ones
     style: Path | None = None  # Word style profile for docx output (default: GB/T 9704)
+    also: tuple[Path, ...] = ()  # banks drafted from after ``bank`` (the bundled one)
 
 
 @dataclass
@@ -107,7 +108,9 @@ def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank
 def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: History | None) -> _Plan:
     """Check each brief against the bank, templates and folder; decide what to draft."""
     plan = _Plan()
-    templates = context(options.bank, options.out, options.root, False, options.style).templates
+    templates = context(
+        options.bank, options.out, options.root, False, options.style, options.also
+    ).templates
     occasions = [o.name for o in index.themes.occasions]
     taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
     root = options.out.resolve()
@@ -266,7 +269,9 @@ def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     """Validate briefs against the schema, the bank and the templates; write nothing."""
     _check_options(options)
     found = read_briefs(paths, options.root)
-    index = context(options.bank, options.out, options.root, True, options.style).index
+    index = context(
+        options.bank, options.out, options.root, True, options.style, options.also
+    ).index
     plan = _plan(found.briefs, options, index, None)
     problems = found.problems + plan.problems
     outcomes = _in_order([*plan.outcomes.values(), *_invalid(problems)], found.files)
@@ -282,7 +287,7 @@ def run_batch(
 
     _check_options(options)
     found = read_briefs(paths, options.root)
-    ctx = context(options.bank, options.out, options.root, True, options.style)
+    ctx = context(options.bank, options.out, options.root, True, options.style, options.also)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)
     report.warnings = list(found.notes)
@@ -325,6 +330,7 @@ def run_batch(
             meta = {
                 "drafter": __version__,
                 "bank": str(options.bank),
+                **({"also": [str(b) for b in options.also]} if options.also else {}),
                 "bank_version": index.version,
                 "formats": list(options.formats),
             }

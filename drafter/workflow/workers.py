@@ -87,7 +87,7 @@ class Templates:
 class Context:
     """What a worker needs: the bank index, templates, the folder and its journal."""
 
-    spec: tuple[str, str, str | None, str | None]
+    spec: tuple[str, str, str | None, str | None, tuple[str, ...]]
     index: BankIndex
     templates: Templates
     out: Path
@@ -98,13 +98,26 @@ _CONTEXT: Context | None = None  # set per run; forked workers inherit it
 
 
 def context(
-    bank: Path, out: Path, root: Path | None, fresh: bool = True, style: Path | None = None
+    bank: Path,
+    out: Path,
+    root: Path | None,
+    fresh: bool = True,
+    style: Path | None = None,
+    also: tuple[Path, ...] = (),
 ) -> Context:
-    """The run's context; ``fresh`` reloads the bank (it may have changed since last run)."""
+    """The run's context; ``fresh`` reloads the bank (it may have changed since last run);
+    ``also`` are the banks drafted from after ``bank``."""
     global _CONTEXT
-    spec = (str(bank), str(out), str(root) if root else None, str(style) if style else None)
+    spec = (
+        str(bank),
+        str(out),
+        str(root) if root else None,
+        str(style) if style else None,
+        tuple(str(b) for b in also),
+    )
     if fresh or _CONTEXT is None or _CONTEXT.spec != spec:
-        _CONTEXT = Context(spec, load_index(bank), Templates(root, style), out, Journal(out))
+        index = load_index(bank, *also)
+        _CONTEXT = Context(spec, index, Templates(root, style), out, Journal(out))
     return _CONTEXT
 
 
@@ -120,14 +133,21 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(parent: int, bank: str, out: str, root: str | None, style: str | None) -> None:
+def _init_worker(
+    parent: int, bank: str, out: str, root: str | None, style: str | None, also: tuple[str, ...]
+) -> None:
     import signal
 
     _die_with(parent)
     # Ctrl-C is the parent's to handle: it stops handing out work and writes the manifest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     context(
-        Path(bank), Path(out), Path(root) if root else None, False, Path(style) if style else None
+        Path(bank),
+        Path(out),
+        Path(root) if root else None,
+        False,
+        Path(style) if style else None,
+        tuple(Path(b) for b in also),
     )
 
 
