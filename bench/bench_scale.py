@@ -34,7 +34,7 @@ from pathlib import Path
 
 from benchlib import REPO, git_revision, load_average, median
 
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 
 # Run in the child: one parse (or one step of it, or mine) of the given file, with timings.
 _CHILD = r"""

@@ -100,7 +100,8 @@ def test_the_writers_bank_comes_first_entry_by_entry(tmp_path: Path) -> None:
 
 
 def test_draft_and_search_read_the_banks_drafter_yaml_names(tmp_path: Path) -> None:
-    mine, base = copy_bank(tmp_path, "mine"), copy_bank(tmp_path, "base")
+    mine = copy_bank(tmp_path, "mine")
+    copy_bank(tmp_path, "base")
     for path in mine.glob("*.yaml"):
         if path.name.startswith(("heading", "point")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
