@@ -27,6 +27,7 @@ _DASH_LEAD_MAX = 40
 _RUN_IN_MIN, _RUN_IN_MAX = 4, 20  # visible length of a run-in lead sentence
 _RUN_IN_SET = 3  # run-in leads only count where at least this many stand close together
 _DIGIT = re.compile(r"\d")
+_SIBLING_SLACK = 4  # how much longer than its siblings' a lead found by their example may be
 
 
 def _outline_run(hits: list[tuple[int, Marker]]) -> list[tuple[int, Marker]]:
@@ -101,7 +102,7 @@ def _find_part_cuts(paras: list[str]) -> list[Cut]:
     never in the first paragraph, which opens the speech."""
     return (
         _marked_cuts(paras, top=True)
-        or run_in_cuts(paras, start=1)
+        or run_in_cuts(paras, start=1, strict=True)
         or _first_sentence_cuts(paras, 1, max_len=40, min_size=3, strict=True)
     )
 
@@ -275,12 +276,40 @@ def parse_part(
             inline = None
     if inline is not None:
         return Part(heading, numbering, inline[0], inline[1])
+    firsts = firsts or run_in_cuts(paras, start=0, strict=False)
     if firsts:
         lead, points = _points_from_cuts(paras, firsts)
         return Part(heading, numbering, lead, points, dashes=dash_lines(paras[: firsts[0].index]))
     return Part(
         heading, numbering, paras[0] if paras else None, (), _join(paras[1:]), dash_lines(paras)
     )
+
+
+def _sibling_points(part: Part, paras: list[str], longest: int) -> Part:
+    """``part``, given the sub-points its siblings lead it to: two or more paragraphs in a row,
+    after its first, that open with a lead sentence no longer than the siblings' longest.
+
+    Sibling parts of one speech mark their points alike; their points, found as a parallel set,
+    vouch for leads in this part that are not parallel to each other ("建设数字资源库。" /
+    "推广移动借阅服务。").
+    """
+    leads = {i: lead for i in range(1, len(paras)) if (lead := _run_in_lead(paras[i])) is not None}
+    run: list[int] = []
+    for i in sorted(
+        k for k, lead in leads.items() if visible_len(lead) <= longest + _SIBLING_SLACK
+    ):
+        if run and i != run[-1] + 1:
+            if len(run) >= 2:
+                break
+            run = []
+        run.append(i)
+    if len(run) < 2:
+        return part
+    cuts = [
+        Cut(i, strip_end(leads[i]), paras[i][len(leads[i]) :].strip() or None, "none") for i in run
+    ]
+    lead, points = _points_from_cuts(paras, cuts)
+    return Part(part.heading, part.numbering, lead, points, dashes=dash_lines(paras[: run[0]]))
 
 
 def _split_closing(paras: list[str]) -> tuple[list[str], str | None]:
@@ -304,6 +333,7 @@ def build_document(chunk: Chunk, source: str) -> Document:
     if len(cuts) < 2:
         return Document(source, chunk.title, _join(paras[:1]), (), None, chunk.subtitle, len(paras))
     parts: list[Part] = []
+    bodies: list[list[str]] = []
     closing: str | None = None
     for k, cut in enumerate(cuts):
         end = cuts[k + 1].index if k + 1 < len(cuts) else len(paras)
@@ -316,5 +346,12 @@ def build_document(chunk: Chunk, source: str) -> Document:
             body, closing = _split_closing(body)
         part_cues = body_cues[: len(body)]
         parts.append(parse_part(cut.heading, cut.numbering, body, part_cues, point_cue))
+        bodies.append(body)
+    if sum(bool(p.points) for p in parts) >= 2:
+        longest = max(visible_len(pt.lead) for p in parts for pt in p.points)
+        parts = [
+            p if p.points else _sibling_points(p, b, longest)
+            for p, b in zip(parts, bodies, strict=True)
+        ]
     opening = _join(paras[: cuts[0].index])
     return Document(source, chunk.title, opening, tuple(parts), closing, chunk.subtitle, len(paras))

@@ -16,11 +16,13 @@ opens with a short sentence as often as not).
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import pairwise
 
 from drafter.corpus.cuts import Cut, may_head
 from drafter.corpus.segment import is_title_like
 from drafter.text.numbering import find_marker
-from drafter.text.parallel import Shape, parallel_group, similarity
+from drafter.text.parallel import Shape, parallel_group, same_shape, similarity
 from drafter.text.sentences import clauses, split_sentences, strip_end, visible_len
 from drafter.text.skeletons import skeleton
 
@@ -28,6 +30,7 @@ from drafter.text.skeletons import skeleton
 _INNER_DASH = re.compile(r"(?<=[^\s—\-－―])(?:——|--|－－|――)(?=\S)")
 _DASH_HEAD_MAX = 12  # visible length of the text before the dash: a motto or a name
 _DASH_SPREAD = 4  # how much the mottos of one set may differ in length
+_ANCHOR_MIN = 2  # fixed characters a skeleton must share to tie texts together
 _STRICT = 3  # similarity at which two texts are parallel beyond their shape alone
 # Common surnames: "张建国 办公室主任", "李晓燕同志" are names heading a citation, not parts.
 _SURNAMES = (
@@ -43,11 +46,15 @@ _CONNECTIVE = re.compile(
     r"|此外|另外|因此|所以|总之|其中|特别是|尤其是|这|那|我|他|她|它|今年|去年|近年|目前|当前|如今|过去|长期"
     r"|一段时间|多年)"
     r"|(?:来|后|中|时|上|下|前|里|看|说|讲|而言|为例|之际|方面|期间|以后|以前)$"
+    # reported speech in a news item: "会议强调，……" / "他表示，……"
+    r"|(?:指出|强调|要求|认为|表示|提出|介绍|表明|显示|称)$"
 )
 _CLAUSE_MIN, _CLAUSE_MAX = 4, 12  # visible length of an opening clause ended by "，"
 _OPENING_MAX = 30  # visible length of an opening sentence
+_REST_MIN = 15  # visible length of what an opening clause leads
 _RUN_GAP = 4  # paragraphs a part may hold beyond its opening one
 _DIGIT = re.compile(r"\d")
+_SECTION_MIN = 30  # visible characters under a part's heading, before the next one
 
 
 def _dash_group(texts: list[str]) -> list[int]:
@@ -70,13 +77,19 @@ def sibling_group(texts: list[str], min_size: int = 2) -> list[int]:
     return parallel_group(texts, min_size=min_size)
 
 
+def _anchored(texts: list[str]) -> bool:
+    """Whether the texts share a skeleton with two or more fixed characters beyond punctuation
+    ("聚焦……", "……，让……不再“……”"): one shared "的" is chance."""
+    sk = skeleton(texts)
+    return sk is not None and sum(c.isalnum() for c in sk.fixed_text) >= _ANCHOR_MIN
+
+
 def _strong(texts: list[str]) -> bool:
     """Whether sibling texts are more than alike in shape: all dash-led, sharing fixed words in
     one skeleton, or all strictly parallel."""
     if len(_dash_group(texts)) == len(texts):
         return True
-    sk = skeleton(texts)
-    if sk is not None and sk.anchored():
+    if _anchored(texts):
         return True
     shapes = [Shape.of(t) for t in texts]
     return all(similarity(a, b) >= _STRICT for k, a in enumerate(shapes) for b in shapes[k + 1 :])
@@ -107,6 +120,14 @@ def _holds(outer: list[int], inner: list[int]) -> bool:
     return max(counts) >= 2
 
 
+def _substantial(paras: list[str], heads: list[int]) -> bool:
+    """Whether every heading but the last heads a section of some substance: label lines over
+    a word or two ("出席人员" / "局领导班子成员。") frame a form, not a speech's parts."""
+    return all(
+        sum(visible_len(p) for p in paras[a + 1 : b]) >= _SECTION_MIN for a, b in pairwise(heads)
+    )
+
+
 def own_line_cuts(paras: list[str], *, top: bool) -> list[Cut]:
     """Headings on lines of their own that form a sibling set, each followed by text.
 
@@ -122,12 +143,14 @@ def own_line_cuts(paras: list[str], *, top: bool) -> list[Cut]:
         if _holds([idx[g] for g in other], [idx[g] for g in group]):
             group = other
         members = [lines[g] for g in group]
-        if len(group) < 3 and not _strong(members):
+        if (len(group) < 3 and not _strong(members)) or not _substantial(
+            paras, [idx[g] for g in group]
+        ):
             group = []
     return [Cut(idx[g], strip_end(lines[g]), None, "none") for g in group]
 
 
-def _opening(para: str) -> tuple[str, str, str] | None:
+def run_in_opening(para: str) -> tuple[str, str, str] | None:
     """A paragraph's run-in opening, as (kind, heading, rest): a short sentence ended by "。"
     or "！" ("sentence"), or a short clause ended by "，" ("clause")."""
     if find_marker(para) is not None or not may_head(para) or para.startswith(("——", "--")):
@@ -143,7 +166,7 @@ def _opening(para: str) -> tuple[str, str, str] | None:
     ):
         return "sentence", strip_end(first), para[len(first) :].strip()
     comma = re.search(r"[，,]", first)
-    if comma is None or visible_len(para[comma.end() :]) < _OPENING_MAX:
+    if comma is None or visible_len(para[comma.end() :]) < _REST_MIN:
         return None  # a clause leads a paragraph's worth of text, not the rest of a sentence
     clause = first[: comma.start()].strip()
     if (
@@ -155,36 +178,51 @@ def _opening(para: str) -> tuple[str, str, str] | None:
     return "clause", clause, para[comma.end() :].strip()
 
 
-def _close_run(at: list[int]) -> list[int]:
-    """The longest stretch of ``at`` (ascending indices) with small gaps, as positions in it."""
-    best: list[int] = []
-    run: list[int] = []
+def _runs(at: list[int]) -> list[list[int]]:
+    """Positions in ``at`` (ascending paragraph indices) split where a gap is too wide for the
+    paragraphs between to belong to one part."""
+    runs: list[list[int]] = []
     for k, i in enumerate(at):
-        if run and i - at[run[-1]] > _RUN_GAP + 1:
-            run = []
-        run.append(k)
-        if len(run) > len(best):
-            best = list(run)
-    return best
+        if not runs or i - at[runs[-1][-1]] > _RUN_GAP + 1:
+            runs.append([])
+        runs[-1].append(k)
+    return runs
 
 
-def run_in_cuts(paras: list[str], *, start: int, min_size: int = 3) -> list[Cut]:
+def _skeleton_set(texts: list[str], min_size: int) -> list[int]:
+    """The texts of the commonest clause count, if they all have one shape and share fixed
+    words: "以党建为引领，拧紧……" / "以服务为根本，打通……" are siblings by their skeleton even
+    where their lengths differ too much for ``parallel_group`` to pair every two of them."""
+    shapes = [Shape.of(t) for t in texts]
+    count = Counter(len(sh.lengths) for sh in shapes).most_common(1)[0][0]
+    members = [k for k, sh in enumerate(shapes) if len(sh.lengths) == count]
+    if len(members) < min_size or not all(
+        same_shape(shapes[a], shapes[b]) for n, a in enumerate(members) for b in members[n + 1 :]
+    ):
+        return []
+    return members if _anchored([texts[k] for k in members]) else []
+
+
+def run_in_cuts(paras: list[str], *, start: int, strict: bool, min_size: int = 3) -> list[Cut]:
     """Paragraphs close together that open with run-in openings of one shape.
 
-    Sentence and clause openings are tried apart (a paragraph may have both); the larger set
-    wins, sentences on a tie.
+    Sentence and clause openings are tried apart (a paragraph may have both); the largest set
+    wins, sentences on a tie. ``strict`` (at the top of a document) asks for more than a shape
+    in common; inside a part, whose text is known to be a speech's, parallel openings suffice.
     """
     best: list[Cut] = []
     for kind in ("sentence", "clause"):
         found = [
-            (i, o) for i in range(start, len(paras)) if (o := _opening(paras[i])) and o[0] == kind
+            (i, o)
+            for i in range(start, len(paras))
+            if (o := run_in_opening(paras[i])) and o[0] == kind
         ]
-        group = sibling_group([o[1] for _, o in found], min_size=min_size)
-        chosen = [found[g] for g in group]
-        run = _close_run([i for i, _ in chosen])
-        chosen = [chosen[k] for k in run]
-        if len(chosen) < min_size or not _strong([o[1] for _, o in chosen]):
-            continue
-        if len(chosen) > len(best):
-            best = [Cut(i, o[1], o[2] or None, "none") for i, o in chosen]
+        for run in _runs([i for i, _ in found]):
+            texts = [found[k][1][1] for k in run]
+            group = sibling_group(texts, min_size=min_size)
+            if not group or (strict and not _strong([texts[g] for g in group])):
+                group = _skeleton_set(texts, min_size)
+            if len(group) > len(best):
+                chosen = [found[run[g]] for g in group]
+                best = [Cut(i, o[1], o[2] or None, "none") for i, o in chosen]
     return best
