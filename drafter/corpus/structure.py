@@ -1,9 +1,12 @@
 """Recovering a speech's structure from its body paragraphs: parts, their leads and sub-points.
 
-Parts are found, in order of preference, by a numbering sequence at paragraph starts (一、 / 一要 /
-（一） / 第一， / 首先 …), by parallel headings standing on lines of their own, or by parallel first
-sentences of paragraphs. Sub-points are found the same way one level down, and also inline, as
-parallel short sentences inside a paragraph. A text with none of these has no parts.
+Parts are found, in order of preference, by the heading styles or bold lines a formatted source
+gave (``cues``), by a numbering sequence at paragraph starts (一、 / 一要 / （一） / 第一， / 首先 …),
+by sibling headings standing on lines of their own (parallel or dash-led, ``unnumbered``), by
+run-in openings of one shape in paragraphs close together, or by parallel first sentences of
+paragraphs. Sub-points are found the same way one level down, also inline, as parallel short or
+numbered sentences inside a paragraph, and in a part whose siblings have them, as the lead
+sentences its paragraphs open with. A text with none of these has no parts.
 """
 
 from __future__ import annotations
@@ -287,7 +290,7 @@ def parse_part(
 
 def _sibling_points(part: Part, paras: list[str], longest: int) -> Part:
     """``part``, given the sub-points its siblings lead it to: two or more paragraphs in a row,
-    after its first, that open with a lead sentence no longer than the siblings' longest.
+    after its first, that open with a lead sentence not much longer than the siblings' longest.
 
     Sibling parts of one speech mark their points alike; their points, found as a parallel set,
     vouch for leads in this part that are not parallel to each other ("建设数字资源库。" /
