@@ -32,6 +32,9 @@ _DASH_HEAD_MAX = 12  # visible length of the text before the dash: a motto or a 
 _DASH_SPREAD = 4  # how much the mottos of one set may differ in length
 _ANCHOR_MIN = 2  # fixed characters a skeleton must share to tie texts together
 _STRICT = 3  # similarity at which two texts are parallel beyond their shape alone
+# Members of a set each text is compared with: all of a real set (a dozen at most), and work
+# linear in the set's size on hostile input.
+_REPRESENTATIVES = 12
 # Common surnames: "张建国 办公室主任", "李晓燕同志" are names heading a citation, not parts.
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -92,7 +95,8 @@ def _strong(texts: list[str]) -> bool:
     if _anchored(texts):
         return True
     shapes = [Shape.of(t) for t in texts]
-    return all(similarity(a, b) >= _STRICT for k, a in enumerate(shapes) for b in shapes[k + 1 :])
+    reps = shapes[:_REPRESENTATIVES]
+    return all(similarity(a, r) >= _STRICT for a in shapes for r in reps if a is not r)
 
 
 def _heading_lines(paras: list[str]) -> list[int]:
@@ -196,8 +200,9 @@ def _skeleton_set(texts: list[str], min_size: int) -> list[int]:
     shapes = [Shape.of(t) for t in texts]
     count = Counter(len(sh.lengths) for sh in shapes).most_common(1)[0][0]
     members = [k for k, sh in enumerate(shapes) if len(sh.lengths) == count]
+    reps = members[:_REPRESENTATIVES]
     if len(members) < min_size or not all(
-        same_shape(shapes[a], shapes[b]) for n, a in enumerate(members) for b in members[n + 1 :]
+        same_shape(shapes[a], shapes[r]) for a in members for r in reps if a != r
     ):
         return []
     return members if _anchored([texts[k] for k in members]) else []
