@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-from drafter.corpus.cuts import Cut, may_head
+from drafter.corpus.cuts import ADDRESS, Cut, may_head
 from drafter.corpus.segment import is_title_like
 from drafter.text.numbering import find_marker
 from drafter.text.parallel import Shape, parallel_group, same_shape, similarity
@@ -106,7 +106,7 @@ def _heading_lines(paras: list[str]) -> list[int]:
         for i in range(len(paras) - 1)
         if is_title_like(paras[i])
         and not is_title_like(paras[i + 1])
-        and may_head(paras[i])
+        and not ADDRESS.match(paras[i])
         and not _NAME_LINE.match(paras[i])
     ]
 
