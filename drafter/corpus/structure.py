@@ -18,7 +18,7 @@ from drafter.corpus.cues import part_cuts, point_cuts
 from drafter.corpus.cuts import CLOSING_CUE, Cut, split_heading
 from drafter.corpus.models import Document, Part, Point
 from drafter.corpus.segment import Chunk
-from drafter.corpus.unnumbered import own_line_cuts, run_in_cuts
+from drafter.corpus.unnumbered import holds, own_line_cuts, run_in_cuts
 from drafter.text.numbering import Marker, counts_one_to_n, find_marker, rank
 from drafter.text.parallel import parallel_group
 from drafter.text.sentences import clauses, split_sentences, strip_end, visible_len
@@ -331,6 +331,11 @@ def build_document(chunk: Chunk, source: str) -> Document:
     paras = chunk.body
     cues = chunk.cues if len(chunk.cues) == len(paras) else []
     cuts, point_cue = part_cuts(paras, cues)
+    numbered = _numbered_cuts(paras) if len(cuts) >= 2 else []
+    if len(numbered) >= 2 and holds([c.index for c in numbered], [c.index for c in cuts]):
+        # The style marks lines inside numbered parts ("（一）" lines in bold under plain "一、"
+        # headings): the numbers mark the parts, the style their sub-points.
+        cuts, point_cue = numbered, cues[cuts[0].index]
     if len(cuts) < 2:
         cuts = _find_part_cuts(paras)
     if len(cuts) < 2:

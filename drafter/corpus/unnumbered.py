@@ -111,14 +111,14 @@ def _heading_lines(paras: list[str]) -> list[int]:
     ]
 
 
-def _holds(outer: list[int], inner: list[int]) -> bool:
+def holds(outer: list[int], inner: list[int]) -> bool:
     """Whether ``inner`` lies in the sections ``outer`` opens, several to some section."""
     if not outer or not inner or inner[0] < outer[0]:
         return False
     counts = [0] * len(outer)
     k = 0
     for at in inner:
-        while k + 1 < len(outer) and outer[k + 1] < at:
+        while k + 1 < len(outer) and outer[k + 1] <= at:
             k += 1
         counts[k] += 1
     return max(counts) >= 2
@@ -144,7 +144,7 @@ def own_line_cuts(paras: list[str], *, top: bool) -> list[Cut]:
     if top and group:
         rest = [k for k in range(len(lines)) if k not in group]
         other = [rest[g] for g in sibling_group([lines[k] for k in rest])]
-        if _holds([idx[g] for g in other], [idx[g] for g in group]):
+        if holds([idx[g] for g in other], [idx[g] for g in group]):
             group = other
         members = [lines[g] for g in group]
         if (len(group) < 3 and not _strong(members)) or not _substantial(

@@ -8,7 +8,13 @@ from drafter.corpus.cues import part_cuts, point_cuts
 from drafter.corpus.cuts import Cut, may_head, split_heading
 from drafter.corpus.segment import Chunk
 from drafter.corpus.structure import build_document, parse_part
-from drafter.corpus.unnumbered import own_line_cuts, run_in_cuts, run_in_opening, sibling_group
+from drafter.corpus.unnumbered import (
+    holds,
+    own_line_cuts,
+    run_in_cuts,
+    run_in_opening,
+    sibling_group,
+)
 from drafter.text.numbering import find_marker
 from drafter.text.parallel import Shape, same_shape
 
@@ -86,6 +92,32 @@ def test_addresses_and_closings_in_bold_head_nothing() -> None:
     assert part_cuts(paras, ["bold", None, "bold", None]) == ([], None)
     assert not may_head("各位代表！") and not may_head("总之，要抓好落实。")
     assert may_head("坚定政治信仰")
+
+
+def test_a_style_inside_numbered_parts_marks_their_sub_points() -> None:
+    body = [
+        "开场白。",
+        "一、深化改革",
+        "导语。",
+        "推进网办",
+        BODY,
+        "推行集成",
+        BODY,
+        "二、优化服务",
+        BODY,
+    ]
+    cues: list[str | None] = [None, None, None, "bold", None, "bold", None, None, None]
+    doc = build_document(Chunk("讲话", None, body, cues), "a.docx")
+    assert [p.heading for p in doc.parts] == ["深化改革", "优化服务"]
+    assert [p.numbering for p in doc.parts] == ["一、", "一、"]
+    assert [pt.lead for pt in doc.parts[0].points] == ["推进网办", "推行集成"]
+
+
+def test_holds_asks_for_a_section_with_several_inner_members() -> None:
+    assert holds([1, 10], [3, 5, 12])
+    assert not holds([1, 10], [3, 12])  # one to a section: siblings taking turns
+    assert not holds([1, 10], [0, 3, 5])  # an inner member before the first outer one
+    assert not holds([1, 5, 10], [1, 5, 10])  # the same lines
 
 
 def test_cues_that_do_not_match_the_paragraphs_are_not_used() -> None:
