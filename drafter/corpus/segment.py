@@ -29,11 +29,17 @@ _LOOKAHEAD = 4
 
 @dataclass
 class Chunk:
-    """The lines of one document: its header and its body paragraphs."""
+    """The lines of one document: its header and its body paragraphs.
+
+    ``cues`` says, paragraph by paragraph, how a formatted source styled it: "h1" … "h4" for a
+    heading style, "bold" for a bold paragraph (or one that opens with a bold run), None for
+    plain text. It is empty for plain text sources.
+    """
 
     title: str | None
     subtitle: str | None = None
     body: list[str] = field(default_factory=list)
+    cues: list[str | None] = field(default_factory=list)
 
 
 def is_title_like(text: str) -> bool:

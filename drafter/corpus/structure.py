@@ -1,31 +1,28 @@
 """Recovering a speech's structure from its body paragraphs: parts, their leads and sub-points.
 
-Parts are found, in order of preference, by a numbering sequence at paragraph starts (一、 / 一要 /
-（一） / 第一， / 首先 …), by parallel headings standing on lines of their own, or by parallel first
-sentences of paragraphs. Sub-points are found the same way one level down, and also inline, as
-parallel short sentences inside a paragraph. A text with none of these has no parts.
+Parts are found, in order of preference, by the heading styles or bold lines a formatted source
+gave (``cues``), by a numbering sequence at paragraph starts (一、 / 一要 / （一） / 第一， / 首先 …),
+by sibling headings standing on lines of their own (parallel or dash-led, ``unnumbered``), by
+run-in openings of one shape in paragraphs close together, or by parallel first sentences of
+paragraphs. Sub-points are found the same way one level down, also inline, as parallel short or
+numbered sentences inside a paragraph, and in a part whose siblings have them, as the lead
+sentences its paragraphs open with. A text with none of these has no parts.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
+from drafter.corpus.cues import part_cuts, point_cuts
+from drafter.corpus.cuts import CLOSING_CUE, Cut, split_heading
 from drafter.corpus.models import Document, Part, Point
-from drafter.corpus.segment import Chunk, is_title_like
+from drafter.corpus.segment import Chunk
+from drafter.corpus.unnumbered import holds, own_line_cuts, run_in_cuts
 from drafter.text.numbering import Marker, counts_one_to_n, find_marker, rank
 from drafter.text.parallel import parallel_group
 from drafter.text.sentences import clauses, split_sentences, strip_end, visible_len
 
-_CLOSING_CUE = re.compile(
-    r"^(?:总之|总而言之|综上所述|综上|同志们|各位领导|各位同志|以上是我|以上发言|以上汇报|以上就是|让我们|谢谢大家|谢谢"
-    r"|我们坚信|我们相信|面向未来|展望未来|站在新的历史起点|新征程上，我们|征程万里"
-    r"|各位老师|各位代表|各位委员|各位嘉宾|希望大家|下一步，我们|下一步，我|今后，我们)"
-)
-# A form of address on a line of its own ("各位代表！") turns to the audience; it heads no part.
-_ADDRESS = re.compile(r"^(?:各位|同志们|女士们|朋友们|代表们|委员们)[^，。]{0,12}[！!：:，]?$")
-_HEADING_MAX = 60
 _LEAD_MAX = 30
 _INLINE_MAX = 20
 _DASH = re.compile(r"^(?:——|--|－－|――)\s*")
@@ -33,35 +30,7 @@ _DASH_LEAD_MAX = 40
 _RUN_IN_MIN, _RUN_IN_MAX = 4, 20  # visible length of a run-in lead sentence
 _RUN_IN_SET = 3  # run-in leads only count where at least this many stand close together
 _DIGIT = re.compile(r"\d")
-
-
-@dataclass(frozen=True)
-class _Cut:
-    """A paragraph that begins a part or point: where, its heading, and the text after it."""
-
-    index: int
-    heading: str
-    rest: str | None
-    numbering: str
-
-
-def split_heading(text: str) -> tuple[str, str | None]:
-    """Split a marked paragraph into its heading and the text that follows it.
-
-    A short paragraph is a heading on a line of its own; otherwise the heading is its first
-    sentence (cut at its first clause if that sentence is too long to be a heading).
-    """
-    text = text.strip()
-    sentences = split_sentences(text)
-    if len(sentences) <= 1 and visible_len(text) <= _HEADING_MAX:
-        return strip_end(text), None
-    first = sentences[0]
-    rest = text[len(first) :].strip() or None
-    if visible_len(first) > _HEADING_MAX:
-        cut = re.search(r"[，,；;：:]", first)
-        if cut:
-            return strip_end(first[: cut.start()]), text[cut.end() :].strip() or None
-    return strip_end(first), rest
+_SIBLING_SLACK = 4  # how much longer than its siblings' a lead found by their example may be
 
 
 def _outline_run(hits: list[tuple[int, Marker]]) -> list[tuple[int, Marker]]:
@@ -75,32 +44,19 @@ def _outline_run(hits: list[tuple[int, Marker]]) -> list[tuple[int, Marker]]:
     return []
 
 
-def _numbered_cuts(paras: list[str]) -> list[_Cut]:
+def _numbered_cuts(paras: list[str]) -> list[Cut]:
     """Cuts at the highest-level marker family that runs 1, 2, 3 … once through ``paras``."""
     marked = [(i, m) for i, p in enumerate(paras) if (m := find_marker(p)) is not None]
     cuts = []
     for i, marker in _outline_run(marked):
         heading, rest = split_heading(paras[i][marker.end :])
-        cuts.append(_Cut(i, heading, rest, marker.family))
+        cuts.append(Cut(i, heading, rest, marker.family))
     return cuts
-
-
-def _own_line_cuts(paras: list[str], start: int = 0) -> list[_Cut]:
-    """Parallel short lines standing on their own, each followed by text."""
-    idx = [
-        i
-        for i in range(start, len(paras) - 1)
-        if is_title_like(paras[i])
-        and not is_title_like(paras[i + 1])
-        and not _ADDRESS.match(paras[i])
-    ]
-    group = parallel_group([paras[i] for i in idx])
-    return [_Cut(idx[g], strip_end(paras[idx[g]]), None, "none") for g in group]
 
 
 def _first_sentence_cuts(
     paras: list[str], start: int, *, max_len: int, min_size: int, strict: bool
-) -> list[_Cut]:
+) -> list[Cut]:
     """Paragraphs whose short first sentences are parallel: headings or leads."""
     idx: list[int] = []
     firsts: list[str] = []
@@ -124,18 +80,18 @@ def _first_sentence_cuts(
     for g in group:
         i = idx[g]
         cuts.append(
-            _Cut(i, strip_end(firsts[g]), paras[i][len(firsts[g]) :].strip() or None, "none")
+            Cut(i, strip_end(firsts[g]), paras[i][len(firsts[g]) :].strip() or None, "none")
         )
     return cuts
 
 
-def _marked_cuts(paras: list[str]) -> list[_Cut]:
+def _marked_cuts(paras: list[str], *, top: bool) -> list[Cut]:
     """Numbered cuts, or own-line headings when every numbered cut sits under one of them.
 
     A 一是 … run inside a single part must not outrank the headings that frame the parts.
     """
     numbered = _numbered_cuts(paras)
-    own = _own_line_cuts(paras)
+    own = own_line_cuts(paras, top=top)
     if numbered and own:
         starts = [cut.index for cut in own]  # ascending: the section a numbered cut is in
         sections = {bisect_left(starts, c.index) for c in numbered}
@@ -144,9 +100,13 @@ def _marked_cuts(paras: list[str]) -> list[_Cut]:
     return numbered or own
 
 
-def _find_part_cuts(paras: list[str]) -> list[_Cut]:
-    return _marked_cuts(paras) or _first_sentence_cuts(
-        paras, 0, max_len=40, min_size=3, strict=True
+def _find_part_cuts(paras: list[str]) -> list[Cut]:
+    """Marked cuts, else run-in openings, else parallel first sentences anywhere; the last two
+    never in the first paragraph, which opens the speech."""
+    return (
+        _marked_cuts(paras, top=True)
+        or run_in_cuts(paras, start=1, strict=True)
+        or _first_sentence_cuts(paras, 1, max_len=40, min_size=3, strict=True)
     )
 
 
@@ -229,7 +189,7 @@ def _point(lead: str, texts: list[str]) -> Point:
     return Point(lead, body, run_in_leads(paras[1:]), dash_lines(paras))
 
 
-def _points_from_cuts(paras: list[str], cuts: list[_Cut]) -> tuple[str | None, tuple[Point, ...]]:
+def _points_from_cuts(paras: list[str], cuts: list[Cut]) -> tuple[str | None, tuple[Point, ...]]:
     lead = _join(paras[: cuts[0].index])
     points = []
     for k, cut in enumerate(cuts):
@@ -248,7 +208,8 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
     marked: list[tuple[int, Marker]] = []
     for n, (k, sentence) in enumerate(sentences):
         marker = find_marker(sentence)
-        if marker is not None and rank(marker.family) >= rank("（一）"):
+        # Any family below 一、 may number sub-points inside a paragraph ("……。第一，……").
+        if marker is not None and rank(marker.family) > rank("一、"):
             marked.append((n, marker))
         last_of_para = n + 1 == len(sentences) or sentences[n + 1][0] != k
         if last_of_para or not sentence.endswith("。") or _DASH.match(sentence):
@@ -292,9 +253,19 @@ def _inline_points(paras: list[str]) -> tuple[str | None, tuple[Point, ...]] | N
     return lead_text, tuple(points)
 
 
-def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
-    """One part from its heading and the paragraphs under it (the first may be the heading's rest)."""
-    cuts = _marked_cuts(paras)
+def parse_part(
+    heading: str,
+    numbering: str,
+    paras: list[str],
+    cues: list[str | None] | None = None,
+    point_cue: str | None = None,
+) -> Part:
+    """One part from its heading and the paragraphs under it (the first may be the heading's rest).
+
+    ``cues`` are the paragraphs' styles and ``point_cue`` the one that marks sub-points, where a
+    formatted source gave them; the text's form decides where they mark none.
+    """
+    cuts = point_cuts(paras, cues or [], point_cue) or _marked_cuts(paras, top=False)
     if cuts:
         lead, points = _points_from_cuts(paras, cuts)
         return Part(heading, numbering, lead, points, dashes=dash_lines(paras[: cuts[0].index]))
@@ -308,6 +279,7 @@ def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
             inline = None
     if inline is not None:
         return Part(heading, numbering, inline[0], inline[1])
+    firsts = firsts or run_in_cuts(paras, start=0, strict=False)
     if firsts:
         lead, points = _points_from_cuts(paras, firsts)
         return Part(heading, numbering, lead, points, dashes=dash_lines(paras[: firsts[0].index]))
@@ -316,27 +288,78 @@ def parse_part(heading: str, numbering: str, paras: list[str]) -> Part:
     )
 
 
+def _sibling_points(part: Part, paras: list[str], longest: int) -> Part:
+    """``part``, given the sub-points its siblings lead it to: two or more paragraphs in a row,
+    after its first, that open with a lead sentence not much longer than the siblings' longest.
+
+    Sibling parts of one speech mark their points alike; their points, found as a parallel set,
+    vouch for leads in this part that are not parallel to each other ("建设数字资源库。" /
+    "推广移动借阅服务。").
+    """
+    leads = {i: lead for i in range(1, len(paras)) if (lead := _run_in_lead(paras[i])) is not None}
+    run: list[int] = []
+    for i in sorted(
+        k for k, lead in leads.items() if visible_len(lead) <= longest + _SIBLING_SLACK
+    ):
+        if run and i != run[-1] + 1:
+            if len(run) >= 2:
+                break
+            run = []
+        run.append(i)
+    if len(run) < 2:
+        return part
+    cuts = [
+        Cut(i, strip_end(leads[i]), paras[i][len(leads[i]) :].strip() or None, "none") for i in run
+    ]
+    lead, points = _points_from_cuts(paras, cuts)
+    return Part(part.heading, part.numbering, lead, points, dashes=dash_lines(paras[: run[0]]))
+
+
 def _split_closing(paras: list[str]) -> tuple[list[str], str | None]:
     for i in range(1, len(paras)):
-        if _CLOSING_CUE.match(paras[i]):
+        if CLOSING_CUE.match(paras[i]):
             return paras[:i], _join(paras[i:])
     return paras, None
 
 
 def build_document(chunk: Chunk, source: str) -> Document:
-    """The structure of one document: title, opening, parts and closing."""
+    """The structure of one document: title, opening, parts and closing.
+
+    Styles a formatted source gave (``chunk.cues``) mark the parts where they mark any; the
+    text's form does otherwise.
+    """
     paras = chunk.body
-    cuts = _find_part_cuts(paras)
+    cues = chunk.cues if len(chunk.cues) == len(paras) else []
+    cuts, point_cue = part_cuts(paras, cues)
+    numbered = _numbered_cuts(paras) if len(cuts) >= 2 else []
+    if len(numbered) >= 2 and holds([c.index for c in numbered], [c.index for c in cuts]):
+        # The style marks lines inside numbered parts ("（一）" lines in bold under plain "一、"
+        # headings): the numbers mark the parts, the style their sub-points.
+        cuts, point_cue = numbered, cues[cuts[0].index]
+    if len(cuts) < 2:
+        cuts = _find_part_cuts(paras)
     if len(cuts) < 2:
         return Document(source, chunk.title, _join(paras[:1]), (), None, chunk.subtitle, len(paras))
     parts: list[Part] = []
+    bodies: list[list[str]] = []
     closing: str | None = None
     for k, cut in enumerate(cuts):
         end = cuts[k + 1].index if k + 1 < len(cuts) else len(paras)
-        body = [cut.rest] if cut.rest else []
-        body += paras[cut.index + 1 : end]
+        rest = [cut.rest] if cut.rest else []
+        body = rest + paras[cut.index + 1 : end]
+        # The heading's rest is plain text whatever the style of the paragraph it ends.
+        no_cue: list[str | None] = [None] * len(rest)
+        body_cues = no_cue + cues[cut.index + 1 : end] if cues else []
         if k + 1 == len(cuts):
             body, closing = _split_closing(body)
-        parts.append(parse_part(cut.heading, cut.numbering, body))
+        part_cues = body_cues[: len(body)]
+        parts.append(parse_part(cut.heading, cut.numbering, body, part_cues, point_cue))
+        bodies.append(body)
+    if sum(bool(p.points) for p in parts) >= 2:
+        longest = max(visible_len(pt.lead) for p in parts for pt in p.points)
+        parts = [
+            p if p.points else _sibling_points(p, b, longest)
+            for p, b in zip(parts, bodies, strict=True)
+        ]
     opening = _join(paras[: cuts[0].index])
     return Document(source, chunk.title, opening, tuple(parts), closing, chunk.subtitle, len(paras))

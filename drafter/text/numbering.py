@@ -26,9 +26,18 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("一、", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.．]\s*")),
-    ("第一，", re.compile(rf"^第([{_CN}]{{1,3}})(?:[，,、:：]\s*|(?=[是要条点方]))")),
+    # 第一， / 第一点， / 第一个方面， / 其一，; 第一是 / 第一要 read on into their text, and
+    # 第一条 stays a marker as in a set of rules ("第一条 为了……").
+    (
+        "第一，",
+        re.compile(
+            rf"^(?:第([{_CN}]{{1,3}})(?:(?:点|个方面|方面)[，,、:：]?\s*|[，,、:：]\s*|(?=[是要条]))"
+            rf"|其([{_CN}]{{1,2}})[，,、:：]\s*)"
+        ),
+    ),
     ("（一）", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．，,]?\s*")),
-    ("首先", re.compile(r"^(首先|其次|再次|再者|然后|最后)[，,、:：]\s*")),
+    # 首先要 … 其次要 … 最后要 …: the order word alone, before 要, marks a part too.
+    ("首先", re.compile(r"^(首先|其次|再次|再者|然后|最后)(?:[，,、:：]\s*|(?=要))")),
     ("一是", re.compile(rf"^([{_CN}]{{1,3}})([{_STYLE_VERBS}])(?![一二三四五六七八九十])")),
     ("1.", re.compile(r"^(\d{1,2})\s*(?:[.．、](?!\d)|\s)\s*")),
     ("（1）", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．，,]?\s*")),
@@ -65,7 +74,7 @@ def find_marker(text: str) -> Marker | None:
         m = pattern.match(text)
         if not m:
             continue
-        token = m.group(1)
+        token = next(g for g in m.groups() if g)
         try:
             if family == "首先":
                 value = _ORDER_WORDS[token]

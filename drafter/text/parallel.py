@@ -37,17 +37,23 @@ class Shape:
         )
 
 
+def same_shape(a: Shape, b: Shape) -> bool:
+    """Whether two texts have the same clause structure and nearly the same length: what being
+    parallel asks before anything else."""
+    if len(a.lengths) != len(b.lengths) or not a.text or not b.text:
+        return False
+    if not _fits(a.total, b.total):
+        return False
+    return len(a.lengths) == 1 or all(
+        abs(x - y) <= 3 for x, y in zip(a.lengths, b.lengths, strict=True)
+    )
+
+
 def similarity(a: Shape, b: Shape) -> int:
     """How strongly two texts look parallel; below 2 they are not."""
-    if len(a.lengths) != len(b.lengths) or not a.text or not b.text:
+    if not same_shape(a, b):
         return 0
     diff = abs(a.total - b.total)
-    if diff > max(2, (max(a.total, b.total) * 3) // 10):
-        return 0
-    if len(a.lengths) > 1 and any(
-        abs(x - y) > 3 for x, y in zip(a.lengths, b.lengths, strict=True)
-    ):
-        return 0
     score = 2 if diff == 0 else 1 if diff == 1 else 0
     if a.text[0] == b.text[0]:
         score += 1 + (a.text[:2] == b.text[:2])

@@ -167,6 +167,52 @@ def test_numbered_clauses_take_work_linear_in_their_count(
     assert counts[1] < 3 * counts[0], counts
 
 
+def unnumbered_openings(count: int, mark: str) -> str:
+    """A speech of ``count`` paragraphs that open alike without numbers ("加强…管理，……")."""
+    rng = random.Random(count)
+    verbs = ("加强", "规范", "推进", "落实", "完善", "健全")
+    things = ("安全生产管理", "工作人员培训", "资金使用监督", "信息公开制度", "应急处置机制")
+    lines = ["某某讲话", "同志们：今天召开这次会议，主要任务是研究部署下一阶段工作。"]
+    for i in range(count):
+        lines.append(
+            f"{rng.choice(verbs)}{rng.choice(things)}{mark}各单位应当认真研究第{i}项工作，"
+            "具体办法由主管部门另行制定，报上级机关备案。"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def counted_shapes(budget: int) -> Iterator[list[int]]:
+    """Count the shape comparisons of the unnumbered-structure rules; past ``budget`` the count
+    raises ``_Budget`` at once."""
+    from drafter.corpus import unnumbered
+
+    count = [0]
+    original = parallel.same_shape
+
+    def counting(a: Shape, b: Shape) -> bool:
+        count[0] += 1
+        if count[0] > budget:
+            raise _Budget(f"more than {budget} comparisons")
+        return original(a, b)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(unnumbered, "same_shape", counting)
+        yield count
+
+
+@pytest.mark.parametrize("mark", ["，", "。"], ids=["clause", "sentence"])
+def test_unnumbered_openings_take_work_linear_in_their_count(mark: str) -> None:
+    """Run-in openings tied by a skeleton were compared all against all; the shapes each is
+    compared with are now the set's first members, so the work grows with the count."""
+    counts = []
+    for n in (300, 600):
+        with counted_shapes(budget=100 * n) as count:
+            parse_text(unnumbered_openings(n, mark), "speech.txt")
+        counts.append(count[0])
+    assert counts[1] < 2.5 * max(counts[0], 1), counts
+
+
 @pytest.mark.parametrize("shared_word", [False, True])
 def test_thousands_of_similar_texts_form_one_group_in_linear_work(
     monkeypatch: pytest.MonkeyPatch, shared_word: bool
