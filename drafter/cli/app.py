@@ -388,10 +388,20 @@ def batch_cmd(
     check: Annotated[
         bool, typer.Option("--check", help="只检查简报（格式、场合、模板、文件名），不生成。")
     ] = False,
+    independent: Annotated[
+        bool,
+        typer.Option(
+            "--independent",
+            help="每条简报单独起草，不与同一会议（meeting）的其他简报错开素材。",
+        ),
+    ] = False,
     style: StyleOpt = None,
     bank: BankOpt = None,
 ) -> None:
     """按简报文件批量起草：每条简报一份提纲；有问题的简报单独报告，其余照常写出。
+
+    同一会议（简报的 meeting；没写的同属一组）的发言按简报顺序错开素材：分部标题、要点和引语
+    互不重复，素材库不够时才共用，并在说明和 manifest.json 里列出共用了什么。
 
     退出码：0 全部成功；1 有简报失败或有误；2 没有一条简报可用。
     """
@@ -405,7 +415,9 @@ def batch_cmd(
     # Unknown formats are left to check_batch/run_batch, which name them all in one message.
     formats = parse_formats(re.split(r"[,，、\s]+", fmt), check=False)
     first, *more = _bank_dirs(bank)
-    options = BatchOptions(out, first, formats, jobs, force, _State.root, style, also=tuple(more))
+    options = BatchOptions(
+        out, first, formats, jobs, force, _State.root, style, tuple(more), independent
+    )
     if check:
         report = check_batch(briefs, options)
         print_problems(report.problems)

@@ -1,8 +1,15 @@
 """Batch drafting: every valid brief drafted and written, whatever happens to the others.
 
 The run is planned first (briefs checked against the bank and templates, output paths made
-safe, earlier runs' files recognised), then drafted serially or in worker processes: a brief's
-draft depends only on the brief and the bank, so ``--jobs`` never changes a byte of output.
+safe, earlier runs' files recognised), then drafted serially or in worker processes.
+
+By default the briefs of one meeting (``meeting:``; briefs without one form one meeting) are
+kept apart: they are composed here, one after another in brief order, each avoiding what the
+earlier ones took (``workflow.allocate``), and the workers render and write them. A brief's
+draft then depends on the briefs before it in its meeting, which its fingerprint covers: when
+one changes, the later ones are drafted again. With ``independent`` each brief is drafted as
+if alone, in the workers. Either way a draft depends only on the briefs and the bank, never on
+``--jobs`` or on what an interrupted run left, so neither changes a byte of output.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +29,7 @@ from drafter import __version__
 from drafter.drafting.model import FORMATS
 from drafter.errors import DrafterError, UsageError
 from drafter.files.locking import folder_lock
+from drafter.workflow.allocate import Allocation, Meeting, allocate, shape_of
 from drafter.workflow.briefs import Brief, BriefProblem, read_briefs
 from drafter.workflow.manifest import (
     FAILED,
@@ -56,6 +64,7 @@ class BatchOptions:
     root: Path | None = None  # workspace: its templates/ come before the built-in ones
     style: Path | None = None  # Word style profile for docx output (default: GB/T 9704)
     also: tuple[Path, ...] = ()  # banks drafted from after ``bank`` (the bundled one)
+    independent: bool = False  # every brief drafted as if alone (no allocation in meetings)
 
 
 @dataclass
@@ -98,11 +107,31 @@ class _Plan:
     outcomes: dict[int, Outcome] = field(default_factory=dict)  # decided without drafting
     problems: list[BriefProblem] = field(default_factory=list)
     order: list[Brief] = field(default_factory=list)
+    seeds: list[int] = field(default_factory=list)  # of the briefs in ``order``
 
 
-def _fingerprint(brief: Brief, seed: int, targets: Any, digests: list[str], bank: str) -> str:
+def _fingerprint(
+    brief: Brief, seed: int, targets: Any, digests: list[str], bank: str, before: str | None
+) -> str:
     data = [brief.settings(), seed, list(targets), digests, bank, __version__]
+    if before is not None:  # allocated: the briefs before it in its meeting decide it too
+        data.append(["allocated", before])
     return sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())[:32]
+
+
+class _Chains:
+    """Per meeting, a digest of every brief so far (settings and seed, in order): a brief's
+    allocation depends on exactly these, so its fingerprint includes the digest before it."""
+
+    def __init__(self) -> None:
+        self.heads: dict[str | None, str] = {}
+
+    def advance(self, brief: Brief, seed: int) -> str:
+        key = brief.meeting
+        head = self.heads.get(key) or sha256(json.dumps(["meeting", key]).encode())
+        data = json.dumps([head, brief.settings(), seed], ensure_ascii=False, sort_keys=True)
+        self.heads[key] = sha256(data.encode())
+        return head
 
 
 def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: History | None) -> _Plan:
@@ -113,6 +142,7 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
     ).templates
     occasions = [o.name for o in index.themes.occasions]
     taken: dict[str, str] = {}  # casefolded relative path -> the brief that writes it
+    chains = None if options.independent else _Chains()
     root = options.out.resolve()
     for brief in briefs:
 
@@ -150,7 +180,9 @@ def _plan(briefs: list[Brief], options: BatchOptions, index: Any, history: Histo
             continue
         plan.order.append(brief)
         seed = brief.seed if brief.seed is not None else default_seed(brief.id, brief.theme)
-        fingerprint = _fingerprint(brief, seed, targets, digests, index.version)
+        plan.seeds.append(seed)
+        earlier = chains.advance(brief, seed) if chains is not None else None
+        fingerprint = _fingerprint(brief, seed, targets, digests, index.version, earlier)
         number = len(plan.order) - 1
         if history is None:  # checking only
             plan.outcomes[number] = Outcome(
@@ -317,8 +349,11 @@ def run_batch(
             if progress is not None:
                 progress.advance(outcome)
 
+        jobs: Iterable[Job] = plan.jobs
+        if not options.independent:
+            jobs = _allocated(plan, index, history)
         try:
-            run_jobs(plan.jobs, options.jobs, finished)
+            run_jobs(jobs, len(plan.jobs), options.jobs, finished)
         finally:
             ctx.journal.close()
             report.outcomes = _in_order(
@@ -336,6 +371,45 @@ def run_batch(
             }
             report.manifest = write_manifest(options.out, meta, records)
     return report
+
+
+def _allocated(plan: _Plan, index: Any, history: History) -> Iterator[Job]:
+    """The plan's jobs with their drafts, allocated meeting by meeting in brief order.
+
+    Every valid brief takes its share of the bank, whether it is drafted this time or not: an
+    unchanged brief holds what its manifest record says it used (or, if the record does not
+    say, what drafting it again gives), and a brief blocked by someone else's file is composed
+    all the same, so that the briefs after it are what a clean run would give.
+    """
+    jobs = {job.number: job for job in plan.jobs}
+    meetings: dict[str | None, Meeting] = {}
+    for number, brief in enumerate(plan.order):
+        meeting = meetings.setdefault(brief.meeting, Meeting(brief.meeting))
+        request = brief.request(plan.seeds[number])
+        job = jobs.get(number)
+        if job is None and plan.outcomes[number].status == UNCHANGED:
+            previous = history.records.get(brief.id)
+            known = Allocation.from_dict(previous.allocation) if previous else None
+            if known is not None:
+                meeting.take(brief.id, shape_of(request), known)
+                continue
+        try:
+            allocation = allocate(index, meeting, brief.id, request)
+        except DrafterError as exc:
+            error = exc.user_message()
+        except Exception as exc:  # one brief's unexpected failure must not cost the others
+            error = f"意外错误（{type(exc).__name__}：{exc}）"
+        else:
+            if job is not None:
+                yield replace(
+                    job,
+                    draft=allocation.draft,
+                    allocation=allocation.to_dict(brief.meeting),
+                    notes=tuple(allocation.notes(brief.meeting)),
+                )
+            continue
+        if job is not None:
+            yield replace(job, error=error)
 
 
 def _records(outcomes: list[Outcome], plan: _Plan, history: History, now: History) -> list[Record]:
@@ -371,6 +445,7 @@ def _records(outcomes: list[Outcome], plan: _Plan, history: History, now: Histor
                 job.fingerprint if job else None,
                 brief.settings() if brief else {},
                 notes=outcome.notes,
+                allocation=outcome.allocation,
             )
         elif previous is not None:
             # Unchanged, or failed this time: what drafter wrote before is still its own.

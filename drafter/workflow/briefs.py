@@ -36,6 +36,7 @@ FIELDS: dict[str, str] = {
     "speaker": "发言人",
     "organisation": "单位",
     "occasion": "场合：研讨发言、座谈发言、交流发言、讲话",
+    "meeting": "会议：同一会议的简报互不重复使用分部标题、要点和引语（不填的简报同属一组）",
     "parts": "分几部分：3 或 4",
     "points": "每部分的要点数：2–5",
     "seed": "随机种子（不填则由编号和主题算出，重跑结果不变）",
@@ -55,6 +56,7 @@ _CHINESE = {
     **dict.fromkeys(("发言人", "讲话人", "姓名"), "speaker"),
     **dict.fromkeys(("单位", "部门"), "organisation"),
     "场合": "occasion",
+    **dict.fromkeys(("会议", "会议名称"), "meeting"),
     **dict.fromkeys(("部分", "部分数"), "parts"),
     **dict.fromkeys(("要点", "要点数"), "points"),
     "种子": "seed",
@@ -100,6 +102,7 @@ class Brief:
     speaker: str | None = None
     organisation: str | None = None
     occasion: str = "研讨发言"
+    meeting: str | None = None  # briefs of one meeting keep their material apart
     parts: int = 3
     points: int = 3
     seed: int | None = None
@@ -132,8 +135,10 @@ class Brief:
         )
 
     def settings(self) -> dict[str, Any]:
-        """Everything that decides the draft, in a JSON-ready form (manifest, fingerprint)."""
+        """Everything that decides the draft, in a JSON-ready form (manifest, fingerprint);
+        ``meeting`` only when given, so that briefs without one keep their fingerprints."""
         return {
+            **({"meeting": self.meeting} if self.meeting is not None else {}),
             "theme": self.theme,
             "title": self.title,
             "speaker": self.speaker,
@@ -329,6 +334,7 @@ def _check(
         "speaker": lambda v: _text("speaker", v),
         "organisation": lambda v: _text("organisation", v),
         "occasion": lambda v: _text("occasion", v, required=True),
+        "meeting": lambda v: _text("meeting", v),
         "parts": lambda v: _integer("parts", v, 3, 4),
         "points": lambda v: _integer("points", v, low, high),
         "seed": lambda v: None if v is None else _integer("seed", v, 0, 2**63 - 1),

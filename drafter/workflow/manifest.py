@@ -33,7 +33,8 @@ def sha256(data: bytes) -> str:
 
 # Drafts are a few KB (a .docx some tens of KB): a bigger file at an output path is not one.
 OUTPUT_MAX_BYTES = 20 * 2**20
-# A record is about 300 bytes: room for the manifest or journal of a million briefs.
+# A record is about 300 bytes, some 2 KB with what its allocation used: room for the manifest
+# or journal of a quarter of a million briefs.
 MANIFEST_MAX_BYTES = 512 * 2**20
 
 
@@ -57,6 +58,9 @@ class Record:
     settings: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    # How the brief was kept apart from the earlier briefs of its meeting (``Allocation``):
+    # meeting, avoided, shared, used, exhausted; ``None`` when drafted with --independent.
+    allocation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +75,7 @@ class Record:
             "settings": self.settings,
             "error": self.error,
             "notes": list(self.notes),
+            "allocation": self.allocation,
         }
 
     @classmethod
@@ -92,6 +97,7 @@ class Record:
         seed = data.get("seed")
         settings = data.get("settings")
         notes = data.get("notes")
+        allocation = data.get("allocation")
         return cls(
             id=data["id"],
             status=str(data.get("status") or ""),
@@ -104,6 +110,7 @@ class Record:
             settings=settings if isinstance(settings, dict) else {},
             error=_text(data.get("error")),
             notes=[n for n in notes if isinstance(n, str)] if isinstance(notes, list) else [],
+            allocation=allocation if isinstance(allocation, dict) else None,
         )
 
 

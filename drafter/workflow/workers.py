@@ -2,19 +2,22 @@
 
 Workers are forked after the bank index is loaded, so they share it instead of each loading
 it; each writes its own drafts (after the journal names them) and reports an ``Outcome``.
+A job comes with its draft when the parent composed it (allocated among the briefs of its
+meeting, which must happen in brief order); the worker then only renders and writes it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drafter.drafting.composer import compose
 from drafter.drafting.index import BankIndex, load_index
+from drafter.drafting.model import Draft
 from drafter.errors import DrafterError, DraftError, TemplateError, UsageError
 from drafter.files.decoding import read_file_bytes
 from drafter.files.yamlio import MAX_BYTES, write_atomic
@@ -38,6 +41,7 @@ class Outcome:
     digests: dict[str, str] = field(default_factory=dict)  # file -> sha256 of what was written
     bank_version: str | None = None
     notes: list[str] = field(default_factory=list)  # remarks on a draft that succeeded
+    allocation: dict[str, Any] | None = None  # the manifest's record of its allocation
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class Job:
     targets: tuple[tuple[str, str], ...]  # (format, path relative to the output folder)
     fingerprint: str
     status: str  # WRITTEN or UPDATED
+    draft: Draft | None = None  # composed by the parent (allocation); None: compose here
+    error: str | None = None  # why the parent could not compose it
+    allocation: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()  # the allocation's remarks (what the draft shares)
 
 
 class Templates:
@@ -166,8 +174,11 @@ def run_job(job: Job) -> Outcome:
     assert ctx is not None
     brief = job.brief
     outcome = Outcome(brief.id, brief.file, brief.line, FAILED, seed=job.seed)
+    if job.error is not None:
+        outcome.message = job.error
+        return outcome
     try:
-        draft = compose(ctx.index, brief.request(job.seed))
+        draft = job.draft or compose(ctx.index, brief.request(job.seed))
         texts = [
             (rel, _render(draft, fmt, ctx.templates.get(brief.template, fmt)[0], brief.sources))
             for fmt, rel in job.targets
@@ -182,6 +193,7 @@ def run_job(job: Job) -> Outcome:
             draft.bank_version,
             job.fingerprint,
             brief.settings(),
+            allocation=job.allocation,
         )
         ctx.journal.append(record)
         for rel, text in texts:
@@ -197,8 +209,9 @@ def run_job(job: Job) -> Outcome:
         return outcome
     outcome.status, outcome.files, outcome.digests = job.status, list(record.files), record.files
     outcome.bank_version = draft.bank_version
-    outcome.notes = list(draft.notes)
-    outcome.message = "；".join(draft.notes) or None
+    outcome.notes = [*draft.notes, *job.notes]
+    outcome.message = "；".join(outcome.notes) or None
+    outcome.allocation = job.allocation
     return outcome
 
 
@@ -206,33 +219,50 @@ def _run_chunk(jobs: list[Job]) -> list[Outcome]:
     return [run_job(job) for job in jobs]
 
 
-def run_jobs(jobs: list[Job], processes: int, done: Callable[[Outcome], None]) -> None:
-    """Run the jobs of the current context, here or in ``processes`` worker processes."""
+def run_jobs(
+    jobs: Iterable[Job], total: int, processes: int, done: Callable[[Outcome], None]
+) -> None:
+    """Run the ``total`` jobs of the current context, here or in ``processes`` worker
+    processes. ``jobs`` may be a generator that composes each job's draft (it runs here, and
+    the workers write what it has composed while it composes the next)."""
     ctx = _CONTEXT
     assert ctx is not None
-    workers = min(processes, len(jobs))
+    workers = min(processes, total)
     if workers <= 1:
         for job in jobs:
             done(run_job(job))
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import Future, ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     # fork shares the loaded index with the workers; elsewhere they load it from the cache.
     methods = multiprocessing.get_all_start_methods()
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
-    size = max(1, min(64, len(jobs) // (workers * 8)))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    size = max(1, min(64, total // (workers * 8)))
     spec = (os.getpid(), *ctx.spec)
     with ProcessPoolExecutor(
         workers, mp_context=mp, initializer=_init_worker, initargs=spec
     ) as pool:
-        futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
-        try:
-            for future in as_completed(futures):
+        pending: set[Future[list[Outcome]]] = set()
+
+        def harvest(futures: Iterable[Future[list[Outcome]]]) -> None:
+            for future in futures:
+                pending.discard(future)
                 for outcome in future.result():
                     done(outcome)
+
+        try:
+            chunk: list[Job] = []
+            for job in jobs:
+                chunk.append(job)
+                if len(chunk) >= size:
+                    pending.add(pool.submit(_run_chunk, chunk))
+                    chunk = []
+                    harvest([f for f in pending if f.done()])
+            if chunk:
+                pending.add(pool.submit(_run_chunk, chunk))
+            harvest(as_completed(list(pending)))
         except BrokenProcessPool as exc:  # a worker was killed (out of memory, a signal …)
             raise DraftError(
                 "起草进程意外退出（可能是内存不足或被终止）；已写出的文件都是完整的，"

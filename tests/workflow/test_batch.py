@@ -498,6 +498,9 @@ def test_rerun_skips_unchanged_briefs_and_redrafts_a_changed_one(
     monkeypatch.chdir(tmp_path)
     briefs = many_briefs(3)
     briefs[2]["formats"] = ["md", "txt"]
+    # b001 is the last of its meeting and b002 in another: a change to b001 is b001's alone.
+    briefs[0]["meeting"] = briefs[1]["meeting"] = "甲"
+    briefs[2]["meeting"] = "乙"
     write_briefs(tmp_path / "briefs.yaml", briefs)
     out = tmp_path / "out"
     assert batch("briefs.yaml", "--out", "out").exit_code == 0
@@ -535,6 +538,8 @@ def test_a_hand_edited_draft_is_kept_until_force(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     briefs = many_briefs(2)
+    for number, brief in enumerate(briefs):  # apart: a change to b000 does not reach b001
+        brief["meeting"] = f"第{number}场"
     write_briefs(tmp_path / "briefs.yaml", briefs)
     out = tmp_path / "out"
     assert batch("briefs.yaml", "--out", "out").exit_code == 0
