@@ -293,5 +293,11 @@ def print_batch_report(report: BatchReport, checked: bool = False) -> None:
     ]
     summary = "，".join(f"{label} {n}" for label, n in counts if n) or "没有可用的简报"
     console.print(f"读取简报文件 {report.files_read}/{report.files_given} 个；{summary}。")
+    sharing = report.sharing()
+    if sharing:
+        console.print(
+            f"{len(sharing)} 份草稿因素材库不够，与同一会议前面的简报共用了部分素材"
+            "（见“说明”，或 manifest.json 里的 allocation.shared）。"
+        )
     if report.manifest is not None:
         console.print(f"清单：{escape(str(report.manifest))}")

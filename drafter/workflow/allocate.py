@@ -246,12 +246,14 @@ class Meeting:
 
     def clashes(self, items: Iterable[Item]) -> list[Taken]:
         """The items an earlier brief of the meeting took as the same kind (a heading as a
-        heading, a sub-point or part lead as either), each named once."""
+        heading, a sub-point or part lead as either), each named once. A heading is the same
+        when its text is: one worded otherwise from the same entry is avoided, not shared."""
         out: list[Taken] = []
         seen: set[tuple[str, str]] = set()
         for item in items:
             owners = self.owners["point" if item.kind == "lead" else item.kind]
-            owner = owners.get(item.entry) if item.entry is not None else None
+            by_entry = item.entry is not None and item.kind != "heading"
+            owner = owners.get(item.entry) if by_entry and item.entry is not None else None
             if owner is None and item.key:
                 owner = owners.get(item.key)
             if owner is not None and (item.kind, item.text) not in seen:
@@ -265,7 +267,7 @@ class Meeting:
             self.ids[kind] |= ids
             self.texts[kind] |= texts
             owners = self.owners[kind]
-            for key in (*ids, *texts):
+            for key in (*texts, *(ids if kind != "heading" else ())):
                 owners.setdefault(key, brief)
         if allocation.exhausted:
             counts = self.failures.setdefault(shape, [0] * len(LEVELS))

@@ -80,6 +80,11 @@ class BatchReport:
     def count(self, *statuses: str) -> int:
         return sum(1 for o in self.outcomes if o.status in statuses)
 
+    def sharing(self) -> list[Outcome]:
+        """The briefs drafted this run that share material with an earlier brief of their
+        meeting, the bank being too small to keep them apart."""
+        return [o for o in self.outcomes if o.allocation and o.allocation.get("shared")]
+
     @property
     def exit_code(self) -> int:
         """0: every brief done; 1: some failed or were invalid; 2: nothing could be used."""

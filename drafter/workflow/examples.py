@@ -19,6 +19,8 @@ defaults:
   points: 3              # 每部分的要点数：2–5
   formats: [md]          # 输出格式：md、txt、json，可写多个
   organisation: 市委组织部
+  meeting: 干部工作座谈会 # 同一会议的发言互不重复使用分部标题、要点和引语（素材不够时才共用，
+                         # 并注明共用了什么）；不写 meeting 的简报同属一组，--independent 则各写各的
 
 briefs:
   - id: 01-zhangsan              # 必填：简报编号，同一批里不能重复；也是默认的文件名

@@ -807,6 +807,11 @@ def end(pids: Iterable[int]) -> None:
         time.sleep(0.01)
 
 
+# The manifest's allocation of each BIG brief in the clean run (``big_reference``): one meeting
+# of 300 speeches on three themes, so both kept apart (the first) and sharing (the bank is small).
+BIG_ALLOCATIONS: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="module")
 def big_reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The drafts of a clean run of the BIG briefs, made once for the kill tests below."""
@@ -820,6 +825,11 @@ def big_reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     assert result.exit_code == 0, result.stderr
     ref = drafts(folder / "reference")
     assert len(ref) == BIG
+    allocations = {i: r["allocation"] for i, r in records(folder / "reference").items()}
+    assert any(a["avoided"] and not a["shared"] for a in allocations.values())
+    assert any(a["shared"] for a in allocations.values())
+    BIG_ALLOCATIONS.clear()
+    BIG_ALLOCATIONS.update(allocations)
     return ref
 
 
@@ -854,6 +864,9 @@ def check_recovery(tmp_path: Path, out: Path, jobs: int, ref: dict[str, bytes]) 
     # What the killed run finished is recognised as drafter's and kept; the rest is written.
     assert {f"{i}.md" for i, s in got.items() if s == "unchanged"} == survived
     assert {f"{i}.md" for i, s in got.items() if s == "written"} == set(ref) - survived
+    # Allocated as the clean run did: the finished briefs' records told the rerun what they
+    # took, and the rest avoided (and shared) exactly the same.
+    assert {i: r["allocation"] for i, r in records(out).items()} == BIG_ALLOCATIONS
 
 
 @pytest.mark.slow

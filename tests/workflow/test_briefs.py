@@ -359,6 +359,34 @@ def test_other_value_checks(tmp_path: Path) -> None:
     ]
 
 
+def test_meeting_is_one_line_of_text_inherited_from_defaults(tmp_path: Path) -> None:
+    text = (
+        "defaults:\n  meeting: 青年干部座谈会\nbriefs:\n"
+        "  - id: a\n    theme: 甲\n"
+        "  - id: b\n    theme: 甲\n    meeting: 2024\n"
+        "  - id: c\n    theme: 甲\n    meeting: [上午, 下午]\n"
+        "  - id: d\n    theme: 甲\n    meeting: |\n      两\n      行\n"
+        f"  - id: e\n    theme: 甲\n    meeting: {'会' * 201}\n"
+        "  - id: f\n    theme: 甲\n    meeting: true\n"
+        "  - id: g\n    theme: 甲\n    meeting:\n"
+        "  - id: h\n    theme: 甲\n    会议: 上午\n"
+    )
+    found = read_one(tmp_path, text)
+    assert where(found.problems) == [
+        (11, 14, "c", "meeting 应为文字，而不是列表"),
+        (14, 14, "d", "meeting 应为一行文字"),
+        (19, 14, "e", "meeting 太长（201 字，上限 200 字）"),
+        (22, 14, "f", "meeting 应为文字，而不是真假值"),
+        (28, 5, "h", "未知的键“会议”，是不是“meeting”？"),
+    ]
+    meetings = {b.id: b.meeting for b in found.briefs}
+    # An empty meeting is no meeting: the brief joins the briefs that name none.
+    assert meetings == {"a": "青年干部座谈会", "b": "2024", "g": None}
+    assert found.briefs[0].at("meeting") == (2, 12)
+    assert found.briefs[0].settings()["meeting"] == "青年干部座谈会"
+    assert "meeting" not in found.briefs[2].settings()
+
+
 def test_output_stems_that_leave_the_folder(tmp_path: Path) -> None:
     text = (
         "- id: a\n  theme: 甲\n  output: ../../etc/x\n"
