@@ -817,7 +817,8 @@ def write_briefs(path: Path) -> Path:
 
 
 def batch(*args: str) -> Result:
-    return run("batch", "briefs.yaml", "-o", "out", "-f", "docx", *args)
+    # Each brief drafted alone, as brief_draft makes it (not kept apart from the others).
+    return run("batch", "briefs.yaml", "-o", "out", "-f", "docx", "--independent", *args)
 
 
 def manifest(out: Path) -> dict[str, Any]:
