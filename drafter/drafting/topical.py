@@ -3,6 +3,7 @@ that neither echo their heading nor each other, each marked on or off the theme.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import random
 import re
@@ -111,6 +112,7 @@ def _find_material(index: BankIndex, theme: ThemeWords, avoid: Avoid) -> Materia
     return Material(theme, scores, sets, points)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def lead_of(text: str) -> str:
     """A part's lead: its opening sentences up to a readable length, from the first one that
     states a point rather than a year's figures."""

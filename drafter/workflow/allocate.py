@@ -280,10 +280,18 @@ class Meeting:
         return {level for level, n in enumerate(counts) if n >= _GIVE_UP}
 
 
-def allocate(index: BankIndex, meeting: Meeting, brief: str, request: DraftRequest) -> Allocation:
+def allocate(
+    index: BankIndex,
+    meeting: Meeting,
+    brief: str,
+    request: DraftRequest,
+    alone: Draft | None = None,
+) -> Allocation:
     """Draft one brief of a meeting, kept apart from what the earlier briefs took, and record
-    what it took; a ``DraftError`` when the brief cannot be drafted even alone."""
-    alone = compose(index, request)
+    what it took; a ``DraftError`` when the brief cannot be drafted even alone. ``alone`` is
+    its draft as if alone, when that was composed already (by a worker process)."""
+    if alone is None:
+        alone = compose(index, request)
     items = items_of(alone)
     clash = meeting.clashes(items)
     shape = shape_of(request)

@@ -48,7 +48,7 @@ from drafter.workflow.manifest import (
     write_manifest,
 )
 from drafter.workflow.outpaths import safe_name, target
-from drafter.workflow.workers import Job, Outcome, context, run_jobs
+from drafter.workflow.workers import Ahead, Job, Outcome, context, run_jobs
 
 LOCK = ".drafter-batch.lock"
 TEMPLATED = ("md", "txt")  # the formats a brief's template fills; docx and json have their own
@@ -354,9 +354,9 @@ def run_batch(
             if progress is not None:
                 progress.advance(outcome)
 
-        jobs: Iterable[Job] = plan.jobs
-        if not options.independent:
-            jobs = _allocated(plan, index, history)
+        def jobs(ahead: Ahead) -> Iterable[Job]:
+            return plan.jobs if options.independent else _allocated(plan, index, history, ahead)
+
         try:
             run_jobs(jobs, len(plan.jobs), options.jobs, finished)
         finally:
@@ -378,28 +378,45 @@ def run_batch(
     return report
 
 
-def _allocated(plan: _Plan, index: Any, history: History) -> Iterator[Job]:
+def _allocated(plan: _Plan, index: Any, history: History, ahead: Ahead) -> Iterator[Job]:
     """The plan's jobs with their drafts, allocated meeting by meeting in brief order.
 
     Every valid brief takes its share of the bank, whether it is drafted this time or not: an
     unchanged brief holds what its manifest record says it used (or, if the record does not
     say, what drafting it again gives), and a brief blocked by someone else's file is composed
-    all the same, so that the briefs after it are what a clean run would give.
+    all the same, so that the briefs after it are what a clean run would give. The drafts the
+    briefs would have alone come from ``ahead`` (worker processes compose them in parallel);
+    only a brief that clashes with an earlier one is drafted again, here.
     """
     jobs = {job.number: job for job in plan.jobs}
+    known: dict[int, Allocation] = {}
+    for number, brief in enumerate(plan.order):
+        if number not in jobs and plan.outcomes[number].status == UNCHANGED:
+            previous = history.records.get(brief.id)
+            record = Allocation.from_dict(previous.allocation) if previous else None
+            if record is not None:
+                known[number] = record
+    drafts = ahead(
+        (number, brief, plan.seeds[number])
+        for number, brief in enumerate(plan.order)
+        if number not in known
+    )
     meetings: dict[str | None, Meeting] = {}
     for number, brief in enumerate(plan.order):
         meeting = meetings.setdefault(brief.meeting, Meeting(brief.meeting))
         request = brief.request(plan.seeds[number])
+        if number in known:
+            meeting.take(brief.id, shape_of(request), known[number])
+            continue
+        got, alone = next(drafts)
+        assert got == number
         job = jobs.get(number)
-        if job is None and plan.outcomes[number].status == UNCHANGED:
-            previous = history.records.get(brief.id)
-            known = Allocation.from_dict(previous.allocation) if previous else None
-            if known is not None:
-                meeting.take(brief.id, shape_of(request), known)
-                continue
+        if isinstance(alone, str):  # it cannot be drafted: it takes nothing
+            if job is not None:
+                yield replace(job, error=alone)
+            continue
         try:
-            allocation = allocate(index, meeting, brief.id, request)
+            allocation = allocate(index, meeting, brief.id, request, alone)
         except DrafterError as exc:
             error = exc.user_message()
         except Exception as exc:  # one brief's unexpected failure must not cost the others

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,20 +219,51 @@ def _run_chunk(jobs: list[Job]) -> list[Outcome]:
     return [run_job(job) for job in jobs]
 
 
+Alone = tuple[int, Brief, int]  # (number, brief, seed): a brief to draft as if alone
+Composed = tuple[int, Draft | str]  # its draft, or why it could not be drafted
+Ahead = Callable[[Iterable[Alone]], Iterator[Composed]]
+
+
+def compose_alone(brief: Brief, seed: int) -> Draft | str:
+    """A brief's draft as if it were alone, or the message saying why there is none."""
+    ctx = _CONTEXT
+    assert ctx is not None
+    try:
+        return compose(ctx.index, brief.request(seed))
+    except DrafterError as exc:
+        return exc.user_message()
+    except Exception as exc:  # one brief's unexpected failure must not cost the others
+        return f"意外错误（{type(exc).__name__}：{exc}）"
+
+
+def _compose_chunk(items: list[Alone]) -> list[Composed]:
+    return [(number, compose_alone(brief, seed)) for number, brief, seed in items]
+
+
+def _here(items: Iterable[Alone]) -> Iterator[Composed]:
+    return ((number, compose_alone(brief, seed)) for number, brief, seed in items)
+
+
 def run_jobs(
-    jobs: Iterable[Job], total: int, processes: int, done: Callable[[Outcome], None]
+    make: Callable[[Ahead], Iterable[Job]],
+    total: int,
+    processes: int,
+    done: Callable[[Outcome], None],
 ) -> None:
     """Run the ``total`` jobs of the current context, here or in ``processes`` worker
-    processes. ``jobs`` may be a generator that composes each job's draft (it runs here, and
-    the workers write what it has composed while it composes the next)."""
+    processes. ``make`` gives the jobs; it may compose their drafts here (a generator: the
+    workers write what it has composed while it composes the next), and it is handed a way to
+    have drafts composed as if alone ahead of need, by the workers, and given back in order."""
     ctx = _CONTEXT
     assert ctx is not None
     workers = min(processes, total)
     if workers <= 1:
-        for job in jobs:
+        for job in make(_here):
             done(run_job(job))
         return
+    import itertools
     import multiprocessing
+    from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
@@ -252,9 +283,27 @@ def run_jobs(
                 for outcome in future.result():
                     done(outcome)
 
+        def ahead(items: Iterable[Alone]) -> Iterator[Composed]:
+            """Drafts composed by the workers a few chunks ahead of the one asked for."""
+            source = iter(items)
+            queue: deque[Future[list[Composed]]] = deque()
+
+            def fill() -> None:
+                while len(queue) < 2 * workers:
+                    chunk = list(itertools.islice(source, size))
+                    if not chunk:
+                        return
+                    queue.append(pool.submit(_compose_chunk, chunk))
+
+            fill()
+            while queue:
+                head = queue.popleft()
+                fill()
+                yield from head.result()
+
         try:
             chunk: list[Job] = []
-            for job in jobs:
+            for job in make(ahead):
                 chunk.append(job)
                 if len(chunk) >= size:
                     pending.add(pool.submit(_run_chunk, chunk))
