@@ -9,12 +9,20 @@ The briefs (default 10,000, one YAML file with ``defaults:``) mix the bundled th
 激励干部担当作为, 守初心担使命, 加强干部队伍建设 and one free theme, 3 or 4 parts, and some
 speakers, organisations, keywords, explicit seeds, other occasions and output sub-folders.
 
+The briefs name no meeting, so they are one meeting: ``drafter batch`` keeps them apart
+(``workflow.allocate``) as far as the bank allows, which for thousands of speeches on four
+themes is not far; after the first few dozen most briefs share, and say so.
+
 Timed, ``--repeat`` rounds in rotating order, medians reported:
 
-* baseline: the same briefs drafted and rendered in this process, ``compose`` + ``render_with``
-  on an index and template loaded beforehand; no brief parsing, no files (the drafting floor);
+* baseline: the same briefs allocated and rendered in this process, ``allocate_all`` +
+  ``render_with`` on an index and template loaded beforehand; no brief parsing, no files (the
+  drafting floor);
+* alone: each brief drafted as if alone, ``compose`` + ``render_with``, in this process (the
+  floor of ``--independent``; baseline minus alone is what the allocation costs);
 * ``python -m drafter batch briefs.yaml --out OUT --format md --jobs J`` for J = 1 and 2, each
   into a fresh output folder, with a warm index cache (one small batch runs first);
+* independent: the ``--jobs 2`` command with ``--independent`` (no allocation);
 * resume: the ``--jobs 2`` command again on the folder it has just completed (all unchanged);
 * diagnostic: the baseline's texts written as the same files with ``Path.write_bytes`` and
   nothing else, the file-system floor (creating 10,000 small files costs from under one to
@@ -23,8 +31,9 @@ Timed, ``--repeat`` rounds in rotating order, medians reported:
 Besides wall-clock time, the CPU time each variant used (user, system; subprocesses with their
 worker processes) is reported. Checked on the way (exit status 1 if not): every command exits 0;
 every ``--jobs 1`` and ``--jobs 2`` folder holds exactly one ``.md`` file per brief, byte-identical
-to the baseline's texts (so to each other); the baseline gives the same texts every round; each
-resume run leaves every brief ``unchanged`` in ``manifest.json``.
+to the baseline's texts (so to each other), and every ``--independent`` folder to the alone
+texts; the baselines give the same texts every round; each resume run leaves every brief
+``unchanged`` in ``manifest.json``.
 
 Run:  /tmp/venv/bin/python bench/bench_batch.py [--quick] [--briefs 10000] [--repeat 3] [--keep]
 """
@@ -101,12 +110,15 @@ KEYWORDS = (
     "激励",
 )
 WARMUP_BRIEFS = 40
-VARIANTS = ("baseline", "files", "jobs1", "jobs2")  # in rotating order; "resume" after them
-ROWS = ("baseline", "jobs1", "jobs2", "resume", "files")
+# In rotating order; "resume" after them.
+VARIANTS = ("baseline", "alone", "files", "jobs1", "jobs2", "independent")
+ROWS = ("baseline", "alone", "jobs1", "jobs2", "independent", "resume", "files")
 LABELS = {
-    "baseline": "baseline: compose+render_with in-process, no files",
+    "baseline": "baseline: allocate_all+render_with in-process, no files",
+    "alone": "alone: compose+render_with in-process, no files",
     "jobs1": "drafter batch --jobs 1",
     "jobs2": "drafter batch --jobs 2",
+    "independent": "drafter batch --jobs 2 --independent",
     "resume": "drafter batch --jobs 2, resume (all unchanged)",
     "files": "diagnostic: write the .md files alone",
 }
@@ -253,13 +265,13 @@ class Command:
     cwd: Path
     last_lines: dict[str, list[str]] = field(default_factory=dict)
 
-    def argv(self, out: Path, jobs: int) -> list[str]:
+    def argv(self, out: Path, jobs: int, independent: bool = False) -> list[str]:
         cmd = [sys.executable, "-m", "drafter", "batch", str(self.briefs), "--out", str(out)]
-        return [*cmd, "--format", "md", "--jobs", str(jobs)]
+        return [*cmd, "--format", "md", "--jobs", str(jobs)] + ["--independent"] * independent
 
-    def run(self, out: Path, jobs: int, label: str) -> Sample:
+    def run(self, out: Path, jobs: int, label: str, independent: bool = False) -> Sample:
         """How long the command took; a command that fails ends the benchmark."""
-        cmd = self.argv(out, jobs)
+        cmd = self.argv(out, jobs, independent)
         sample, proc = measure(
             lambda: subprocess.run(
                 cmd, env=self.env, cwd=self.cwd, capture_output=True, text=True, check=False
@@ -276,11 +288,26 @@ class Command:
 def draft_all(
     index: BankIndex, tpl: jinja2.Template | None, requests: Sequence[DraftRequest]
 ) -> list[str]:
-    """The baseline: every brief drafted and rendered, kept in memory."""
+    """The alone baseline: every brief drafted as if alone and rendered, kept in memory."""
     from drafter.drafting.composer import compose
     from drafter.output.templates import render_with
 
     return [render_with(compose(index, r), tpl) for r in requests]
+
+
+def allocate_all(
+    index: BankIndex, tpl: jinja2.Template | None, briefs: Sequence[tuple[str, DraftRequest]]
+) -> list[str]:
+    """The baseline: the briefs allocated as one meeting, in order, and rendered."""
+    from drafter.output.templates import render_with
+    from drafter.workflow.allocate import allocate_all as allocate
+
+    texts = []
+    for brief, done in allocate(index, ((b, None, r) for b, r in briefs)):
+        if isinstance(done, Exception) or done.draft is None:
+            raise Failed(f"brief {brief} could not be drafted: {done}")
+        texts.append(render_with(done.draft, tpl))
+    return texts
 
 
 def write_files(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
@@ -345,6 +372,23 @@ def print_table(samples: dict[str, list[Sample]], count: int) -> None:
         print("  " + "  ".join(cells))
         if i == 0:
             print("  " + "-" * (sum(widths) + 2 * (len(widths) - 1)))
+
+
+def allocation_cost(samples: dict[str, list[Sample]]) -> str:
+    """What keeping the briefs apart costs: in-process, and as the command runs."""
+
+    def cpu(key: str) -> float:
+        return median([s.user + s.sys for s in samples[key]])
+
+    def wall(key: str) -> float:
+        return median([s.wall for s in samples[key]])
+
+    return (
+        f"allocation cost: in-process {wall('baseline') / wall('alone'):.2f}x the time of alone"
+        f" ({cpu('baseline') - cpu('alone'):+.2f} s CPU); drafter batch --jobs 2"
+        f" {wall('jobs2') / wall('independent'):.2f}x the time of --independent"
+        f" ({cpu('jobs2') - cpu('independent'):+.2f} s CPU)"
+    )
 
 
 def aim_verdict(samples: dict[str, list[Sample]], count: int) -> str:
@@ -436,27 +480,38 @@ def run(root: Path, args: argparse.Namespace) -> int:
     load_s, index = timed(lambda: load_index(bank))
     tpl = load_template("md", None, root)
     requests = [b.request() for b in briefs]
-    # Warm-up of the baseline (lazy imports, caches); its texts feed the file-system floor.
-    warm_s, texts = timed(lambda: draft_all(index, tpl, requests))
+    named = [(b.id, r) for b, r in zip(briefs, requests, strict=True)]
+    # Warm-up of the baselines (lazy imports, caches); the texts feed the file-system floor.
+    warm_s, texts = timed(lambda: allocate_all(index, tpl, named))
+    alone_s, alone_texts = timed(lambda: draft_all(index, tpl, requests))
     files = [(b.md_path(), t.encode("utf-8")) for b, t in zip(briefs, texts, strict=True)]
+    alone_files = [(b.md_path(), t.encode()) for b, t in zip(briefs, alone_texts, strict=True)]
     print(
-        f"bank: {bank}; in-process load_index (warm cache) {load_s:.3f} s and an untimed"
-        f" warm-up pass of the baseline {warm_s:.3f} s"
+        f"bank: {bank}; in-process load_index (warm cache) {load_s:.3f} s and untimed"
+        f" warm-up passes of the baseline {warm_s:.3f} s and of alone {alone_s:.3f} s"
     )
 
     samples: dict[str, list[Sample]] = {key: [] for key in ROWS}
     problems: list[str] = []
     outs: list[tuple[str, Path]] = []
+    alone_outs: list[tuple[str, Path]] = []
     for r in range(repeat):
         shift = r % len(VARIANTS)
         for key in VARIANTS[shift:] + VARIANTS[:shift]:
             folder = root / f"out-{key}-{r}"
             if key == "baseline":
-                sample, again = measure(lambda: draft_all(index, tpl, requests), children=False)
+                sample, again = measure(lambda: allocate_all(index, tpl, named), children=False)
                 if again != texts:
                     problems.append(f"baseline round {r}: texts differ from the warm-up pass")
+            elif key == "alone":
+                sample, again = measure(lambda: draft_all(index, tpl, requests), children=False)
+                if again != alone_texts:
+                    problems.append(f"alone round {r}: texts differ from the warm-up pass")
             elif key == "files":
                 sample, _ = measure(functools.partial(write_files, folder, files), children=False)
+            elif key == "independent":
+                sample = command.run(folder, 2, key, independent=True)
+                alone_outs.append((f"{key} round {r + 1}", folder))
             else:
                 sample = command.run(folder, int(key[-1]), key)
                 outs.append((f"{key} round {r + 1}", folder))
@@ -476,6 +531,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
         problems.append(f"{len(reference):,} distinct output paths for {count:,} briefs")
     for what, folder in outs:
         problems += compare(reference, folder, count, what)
+    for what, folder in alone_outs:
+        problems += compare(dict(alone_files), folder, count, what)
     if len(list(cache.glob("bank-*.marshal"))) != cache_files:
         print("WARNING: a run rebuilt the index cache (drafter's sources edited mid-run?)")
     if git_revision() != revision:
@@ -492,6 +549,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
     print()
     jobs1, jobs2 = (median([s.wall for s in samples[k]]) for k in ("jobs1", "jobs2"))
     print(f"speed-up of --jobs 2 over --jobs 1: {jobs1 / jobs2:.2f}x")
+    print(allocation_cost(samples))
     print(aim_verdict(samples, count))
     print(
         f"machine: os.cpu_count() {os.cpu_count()}, Python {platform.python_version()},"
@@ -505,7 +563,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
         return 1
     print(
         f"checks: every --jobs 1 and --jobs 2 folder holds the same {count:,} .md files"
-        " (bytes compared with the baseline's texts); every resume found all briefs unchanged"
+        " (bytes compared with the baseline's texts), every --independent folder the alone"
+        " texts; every resume found all briefs unchanged"
     )
     return 0
 
