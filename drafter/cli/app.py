@@ -200,6 +200,21 @@ def _check_target(form: str, output: Path | None, template: str | None) -> None:
         raise UsageError(f"Word 文档不能写成 {output}，请用 .docx 后缀")
 
 
+def _output_format(fmt: str | None, output: Path | None, template: str | None) -> str:
+    """The format of the draft: -f, else what the suffix of -o names, else md; a suffix
+    drafter does not write, or one that names another format than -f, is refused."""
+    from drafter.errors import UsageError
+    from drafter.files.targets import output_format
+
+    form = output_format(output, fmt.lower() if fmt else None)
+    if template is not None and form == "json":
+        raise UsageError(
+            "模板只用于 md、txt 格式：json 总是草稿数据本身，不用模板；请去掉 --template，"
+            "或改用 md、txt"
+        )
+    return form
+
+
 @app.command("draft")
 def draft_cmd(
     theme: Annotated[
@@ -219,7 +234,8 @@ def draft_cmd(
         typer.Option(
             "--format",
             "-f",
-            help="输出格式：md、txt、json、docx（Word，公文版式）；默认按 -o 的后缀，否则 md。",
+            help="输出格式：md、txt、json、docx（Word，公文版式）；默认按 -o 的后缀"
+            "（.md/.markdown、.txt、.json、.docx），否则 md。后缀与格式不符时拒绝写入。",
         ),
     ] = None,
     template: Annotated[
@@ -274,8 +290,10 @@ def draft_cmd(
         theme, parts, points, occasion, seed, detail, material, tuple(keyword or ()), length=length
     )
     request.check()
-    form = _format_for(fmt, output, template)
-    _check_target(form, output, template)
+    if fmt is not None:
+        parse_formats([fmt])  # an unknown -f is named as such, before any suffix is judged
+    _check_target(_format_for(fmt, output, template), output, template)
+    form = _output_format(fmt, output, template)
     if form == "docx" and output is None:
         raise UsageError("Word 文档不能输出到屏幕，请用 -o 指定文件，如 -o 发言.docx")
     if style is not None and form != "docx":

@@ -24,6 +24,7 @@ from drafter.drafting.model import (
     read_avoid,
 )
 from drafter.errors import DrafterError, InputError, UsageError
+from drafter.files.targets import stem_suffix
 from drafter.files.yamlio import PosDict, Position, PosList, load_positioned
 from drafter.text.normalize import fold_normalized, simplify_input
 from drafter.workflow.outpaths import check_stem
@@ -303,9 +304,13 @@ def _stem(value: Any) -> str | None:
     if stem is None:
         return None
     try:
-        return check_stem(stem)
+        checked = check_stem(stem)
     except DrafterError as exc:
         raise _Bad(exc.message, "output") from exc
+    problem = stem_suffix(stem.strip())
+    if problem is not None:
+        raise _Bad(f"output {problem}", "output")
+    return checked
 
 
 def _formats(value: Any) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from drafter.drafting.composer import Composer
 from drafter.drafting.index import BankIndex
 from drafter.drafting.model import FORMATS, OCCASIONS, Draft, DraftPart, DraftRequest
 from drafter.errors import DrafterError, UsageError
+from drafter.files.targets import SUFFIX_FORMATS, suffixes_of
 from drafter.files.yamlio import write_atomic
 from drafter.output.templates import render_file
 from drafter.text.numerals import int_to_chinese
@@ -138,9 +139,8 @@ def _save(draft: Draft, asker: Asker, root: Path | None, style: Path | None) -> 
         if path.is_dir():
             asker.say(f"{path} 是目录，请给出文件名。")
             continue
-        suffix = path.suffix.lower().lstrip(".")
-        if suffix in FORMATS and (suffix == "docx") != (fmt == "docx"):  # as drafter draft
-            asker.say(f"{path} 的后缀与保存格式 {fmt} 不符，请用 .{fmt} 结尾的文件名。")
+        if path.suffix and SUFFIX_FORMATS.get(path.suffix.lower()) != fmt:  # as drafter draft
+            asker.say(f"{path} 的后缀与保存格式 {fmt} 不符，请用 {suffixes_of(fmt)} 结尾的文件名。")
             continue
         if path.exists() and asker.ask("文件已存在，覆盖吗？（y/n）", "n").strip().lower() != "y":
             continue

@@ -278,19 +278,84 @@ def test_output_to_a_directory_is_a_clean_error(tmp_path: Path) -> None:
     refused(draft("--seed", "1", "-o", str(tmp_path)), "输出路径是一个目录")
 
 
-@pytest.mark.parametrize(("suffix", "fmt"), [(".json", "json"), (".txt", "txt"), (".md", "md")])
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [(".json", "json"), (".txt", "txt"), (".md", "md"), (".markdown", "md"), (".MD", "md")],
+)
 def test_format_follows_the_output_suffix(tmp_path: Path, suffix: str, fmt: str) -> None:
     out = tmp_path / f"draft{suffix}"
     assert draft("--seed", "1", "-o", str(out)).exit_code == 0
     assert out.read_text(encoding="utf-8") == draft("--seed", "1", "--format", fmt).stdout
     if fmt == "json":
         assert json.loads(out.read_text(encoding="utf-8"))["seed"] == 1
+    # The format given as well, agreeing with the suffix: the same file.
+    again = tmp_path / f"again{suffix}"
+    assert draft("--seed", "1", "-o", str(again), "-f", fmt.upper()).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
 
 
-def test_explicit_format_wins_over_the_suffix(tmp_path: Path) -> None:
-    out = tmp_path / "draft.md"
-    assert draft("--seed", "1", "-o", str(out), "--format", "json").exit_code == 0
-    assert json.loads(out.read_text(encoding="utf-8"))["seed"] == 1
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        # A suffix drafter does not write: refused, with what it writes and what to do.
+        (["-o", "发言.pdf"], ["“.pdf”", ".docx", "PDF"]),
+        (["-o", "发言.doc"], ["“.doc”", "请用 .docx"]),
+        (["-o", "发言.html", "-f", "md"], ["“.html”", "-f md", ".md 或 .markdown"]),
+        (["-o", "发言.v2"], ["“.v2”", ".md 或 .markdown（Markdown）", ".txt", ".json", ".docx"]),
+        # A suffix of another format than -f: refused, naming both.
+        (["-o", "发言.docx", "-f", "md"], ["md 格式", "发言.docx"]),
+        (["-o", "发言.md", "-f", "json"], ["“.md”", "Markdown", "-f json", ".json"]),
+        (["-o", "发言.txt", "-f", "md"], ["“.txt”", "纯文本", "-f md"]),
+        (["-o", "发言.json", "-f", "txt"], ["“.json”", "-f txt", ".txt"]),
+        (["-o", "发言.markdown", "-f", "docx"], ["“.markdown”", "-f docx", ".docx"]),
+        # A template writes text of md or txt, never JSON.
+        (["-o", "发言.json", "--template", "md"], ["模板只用于 md、txt"]),
+        (["-f", "json", "--template", "md"], ["模板只用于 md、txt"]),
+        # An unknown format is named as that, whatever the suffix.
+        (["-o", "发言.md", "-f", "pdf"], ["未知的格式“pdf”"]),
+    ],
+)
+def test_a_suffix_that_is_not_the_formats_is_refused_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], needles: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    refused(draft("--seed", "1", *args), *needles)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_drafter_new_asks_again_for_a_suffix_that_is_not_the_formats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    answers = ["1", "3", "1", "k", "k", "k", "s", "md", "发言.pdf", "发言.txt", "发言.markdown"]
+    result = CliRunner().invoke(
+        app, ["new", "--script", "--seed", "5"], input="\n".join(answers) + "\n", env=ENV
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("发言.pdf", "发言.txt"):
+        assert (
+            f"{name} 的后缀与保存格式 md 不符，请用 .md 或 .markdown 结尾的文件名" in result.stdout
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["发言.markdown"]
+
+
+def test_every_format_has_its_suffix_and_every_suffix_a_format() -> None:
+    from drafter.drafting.model import FORMATS
+    from drafter.files.targets import FORMAT_NAMES, NOT_WRITTEN, SUFFIX_FORMATS
+
+    assert set(SUFFIX_FORMATS.values()) == set(FORMATS) == set(FORMAT_NAMES)
+    assert not set(NOT_WRITTEN) & set(SUFFIX_FORMATS)
+    assert all(s == s.lower() and s.startswith(".") for s in [*SUFFIX_FORMATS, *NOT_WRITTEN])
+
+
+def test_a_name_without_a_suffix_is_written_as_given_in_the_format_asked(tmp_path: Path) -> None:
+    out = tmp_path / "发言"
+    assert draft("--seed", "1", "-o", str(out), "-f", "txt").exit_code == 0
+    assert out.read_text(encoding="utf-8") == draft("--seed", "1", "-f", "txt").stdout
+    plain = tmp_path / "提纲"
+    assert draft("--seed", "1", "-o", str(plain)).exit_code == 0
+    assert plain.read_text(encoding="utf-8") == draft("--seed", "1").stdout  # md
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["发言", "提纲"]
 
 
 # ── sources ──────────────────────────────────────────────────────────────────────────────

@@ -387,6 +387,30 @@ def test_meeting_is_one_line_of_text_inherited_from_defaults(tmp_path: Path) -> 
     assert "meeting" not in found.briefs[2].settings()
 
 
+def test_output_stems_take_no_suffix(tmp_path: Path) -> None:
+    text = (
+        "- id: a\n  theme: 甲\n  output: 组一/张三.md\n"
+        "- id: b\n  theme: 甲\n  output: 张三.PDF\n"
+        "- id: c\n  theme: 甲\n  output: 张三.docx\n"
+        "- id: d\n  theme: 甲\n  output: 第3.5组/张三\n"
+        "- id: e\n  theme: 甲\n  output: 张三.发言\n"
+    )
+    found = read_one(tmp_path, text)
+    assert [(p.line, p.column, p.brief) for p in found.problems] == [
+        (3, 11, "a"),
+        (6, 11, "b"),
+        (9, 11, "c"),
+    ]
+    first, second, third = (p.message for p in found.problems)
+    assert first == (
+        "output 不含后缀（按格式自动加上，“组一/张三.md”会写成“组一/张三.md.md”），请去掉“.md”"
+    )
+    assert second.startswith("output 不能以“.pdf”结尾") and ".docx" in second
+    assert "请去掉“.docx”" in third
+    # A dot inside a name is no suffix drafter knows: the format's is added after it.
+    assert {b.id: b.output for b in found.briefs} == {"d": "第3.5组/张三", "e": "张三.发言"}
+
+
 def test_output_stems_that_leave_the_folder(tmp_path: Path) -> None:
     text = (
         "- id: a\n  theme: 甲\n  output: ../../etc/x\n"
