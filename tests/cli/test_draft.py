@@ -323,19 +323,48 @@ def test_a_suffix_that_is_not_the_formats_is_refused_and_nothing_is_written(
     assert list(tmp_path.iterdir()) == []
 
 
+class SavingAsker:
+    """Takes every default of ``drafter new`` but the format and the file names to save to
+    (whatever questions come before them), and records what it is told."""
+
+    def __init__(self, fmt: str, paths: list[str]) -> None:
+        self.fmt, self.paths = fmt, list(paths)
+        self.said: list[str] = []
+
+    def ask(self, question: str, default: str | None = None) -> str:
+        if question.startswith("保存格式"):
+            return self.fmt
+        if question.startswith("保存到"):
+            return self.paths.pop(0)
+        assert default is not None, question
+        return default
+
+    def edit(self, question: str, text: str) -> str:
+        return text
+
+    def say(self, message: str, *, wrap: bool = True) -> None:
+        self.said.append(message)
+
+    def show_part(self, part: Any, locked: bool) -> None:
+        pass
+
+    def show_draft(self, draft: Any, locked: set[int]) -> None:
+        pass
+
+
 def test_drafter_new_asks_again_for_a_suffix_that_is_not_the_formats(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from drafter.drafting.index import load_index
+    from drafter.workflow.session import run_session
+
     monkeypatch.chdir(tmp_path)
-    answers = ["1", "3", "1", "k", "k", "k", "s", "md", "发言.pdf", "发言.txt", "发言.markdown"]
-    result = CliRunner().invoke(
-        app, ["new", "--script", "--seed", "5"], input="\n".join(answers) + "\n", env=ENV
-    )
-    assert result.exit_code == 0, result.output
+    asker = SavingAsker("md", ["发言.pdf", "发言.txt", "发言.markdown"])
+    saved = run_session(load_index(BANK), asker, seed=5)
+    assert saved is not None and saved.path == Path("发言.markdown") and saved.fmt == "md"
     for name in ("发言.pdf", "发言.txt"):
-        assert (
-            f"{name} 的后缀与保存格式 md 不符，请用 .md 或 .markdown 结尾的文件名" in result.stdout
-        )
+        told = f"{name} 的后缀与保存格式 md 不符，请用 .md 或 .markdown 结尾的文件名。"
+        assert told in asker.said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["发言.markdown"]
 
 
