@@ -29,11 +29,16 @@ _LOOKAHEAD = 4
 
 @dataclass
 class Chunk:
-    """The lines of one document: its header and its body paragraphs."""
+    """The lines of one document: its header and its body paragraphs.
+
+    ``cues`` runs parallel to ``body``: the formatting cue of each paragraph (a heading level or
+    "bold", from a .docx, web page, markdown or PDF), or None; it is empty when the file gave
+    no cues at all (plain text)."""
 
     title: str | None
     subtitle: str | None = None
     body: list[str] = field(default_factory=list)
+    cues: list[str | None] = field(default_factory=list)
 
 
 def is_title_like(text: str) -> bool:
@@ -225,7 +230,8 @@ def split_documents(paras: list[Para]) -> list[Chunk]:
             title, subtitle, body_from = _header(paras, start, end)
         else:
             title, subtitle, body_from = None, None, start
-        body = [p.text for p in paras[body_from:end] if _in_body(paras, p)]
-        if body:
-            chunks.append(Chunk(title, subtitle, body))
+        kept = [p for p in paras[body_from:end] if _in_body(paras, p)]
+        if kept:
+            cues = [p.cue for p in kept] if any(p.cue for p in kept) else []
+            chunks.append(Chunk(title, subtitle, [p.text for p in kept], cues))
     return chunks
