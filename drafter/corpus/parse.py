@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drafter.corpus.models import Document, FileFailure, ParseResult
 from drafter.corpus.noise import clean_lines
-from drafter.corpus.segment import split_documents
+from drafter.corpus.segment import Chunk, split_documents
 from drafter.corpus.structure import build_document
 from drafter.errors import InputError
 from drafter.formats import Block, read_blocks
@@ -18,27 +18,30 @@ from drafter.text.normalize import normalize_text
 _LINE_END = re.compile("\r\n|[\r\n\u2028\u2029]")
 
 
-def _documents(text: str, cues: dict[int, str], source: str) -> list[Document]:
-    paras = clean_lines(normalize_text(text), cues)
+def parse_text(text: str, source: str = "<text>") -> list[Document]:
+    """Documents recovered from already-decoded text."""
+    paras = clean_lines(normalize_text(text))
     return [build_document(chunk, source) for chunk in split_documents(paras)]
 
 
-def parse_text(text: str, source: str = "<text>") -> list[Document]:
-    """Documents recovered from already-decoded text."""
-    return _documents(text, {}, source)
-
-
-def parse_blocks(blocks: Sequence[Block], source: str = "<text>") -> list[Document]:
-    """Documents recovered from a reader's blocks; each block's cue stays with its first line."""
+def split_blocks(blocks: Sequence[Block]) -> list[Chunk]:
+    """A reader's blocks as documents' lines (``Chunk``), each block's cue kept with the line it
+    starts on (``Chunk.cues``)."""
     if not any(b.cue for b in blocks):
-        return _documents("\n".join(b.text for b in blocks), {}, source)
+        text = "\n".join(b.text for b in blocks)
+        return split_documents(clean_lines(normalize_text(text)))
     lines: list[str] = []
     cues: dict[int, str] = {}
     for block in blocks:
         if block.cue:
             cues[len(lines) + 1] = block.cue
         lines.extend(_LINE_END.split(block.text))
-    return _documents("\n".join(lines), cues, source)
+    return split_documents(clean_lines(normalize_text("\n".join(lines)), cues))
+
+
+def parse_blocks(blocks: Sequence[Block], source: str = "<text>") -> list[Document]:
+    """Documents recovered from a reader's blocks."""
+    return [build_document(chunk, source) for chunk in split_blocks(blocks)]
 
 
 def parse_file(path: Path, source: str | None = None) -> list[Document]:

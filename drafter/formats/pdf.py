@@ -5,7 +5,8 @@ A PDF knows lines, not paragraphs. A line ends its paragraph when it stops short
 margin, ends with 。！？, or the next line is indented (a paragraph's first line is indented two
 characters in Chinese). Lines of Chinese are joined without a space. A line that stands at the
 same place on most pages with the same words (digits aside) is a running header or footer; page
-numbers ("3", "- 3 -", "第 3 页", "3/10") go wherever they stand. Lines set in a bold or heiti
+numbers ("3", "- 3 -", "第 3 页", "3/10") go wherever they stand, and so does a line in smaller
+type than the body in the top or bottom tenth of a page (a one-page document repeats nothing). Lines set in a bold or heiti
 font are cued "bold", lines in a markedly larger font than the body "h1".
 
 A scanned PDF has no text layer: it is refused with a message that says so, as is a PDF that
@@ -45,6 +46,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”�
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|hei|黑", re.I)
 _DIGITS = re.compile(r"\d+")
 _REPEATED = 0.5  # a line on more than half the pages (at least two) repeats
+_MARGIN = 0.1
 _NEEDS_OCR = "这个 PDF 没有文字层（可能是扫描件或图片），需要先做文字识别（OCR），再把识别出的文字另存为 .txt 或 .docx"
 
 
@@ -57,9 +59,10 @@ class _Line:
     y: float
     size: float  # the font size of most of its characters
     bold: bool
+    margin: bool  # in the top or bottom tenth of the page, where running heads stand
 
 
-def _line(page: int, line: LTTextLine) -> _Line | None:
+def _line(page: int, line: LTTextLine, height: float) -> _Line | None:
     text = line.get_text().strip()
     if not text:
         return None
@@ -67,7 +70,8 @@ def _line(page: int, line: LTTextLine) -> _Line | None:
     sizes = [round(c.size, 1) for c in chars] or [line.height]
     bold = bool(chars) and all(_BOLD_FONT.search(c.fontname) for c in chars)
     size = Counter(sizes).most_common(1)[0][0]
-    return _Line(page, text, line.x0, line.x1, line.y0, size, bold)
+    margin = line.y0 > height * (1 - _MARGIN) or line.y1 < height * _MARGIN
+    return _Line(page, text, line.x0, line.x1, line.y0, size, bold, margin)
 
 
 def _page_lines(page: LTPage, number: int) -> list[_Line]:
@@ -76,7 +80,7 @@ def _page_lines(page: LTPage, number: int) -> list[_Line]:
     while stack:
         item = stack.pop()
         if isinstance(item, LTTextLine):
-            found = _line(number, item)
+            found = _line(number, item, page.height)
             if found is not None:
                 lines.append(found)
         elif isinstance(item, (LTPage, LTTextContainer)):
@@ -126,9 +130,11 @@ def _join(before: str, after: str) -> str:
 
 
 def _margins(lines: list[_Line]) -> tuple[float, float]:
-    """The text's left and right edges: where most lines start, and where the full lines end
-    (punctuation may hang past it, so not the furthest line)."""
-    left = Counter(round(ln.x0) for ln in lines).most_common(1)[0][0]
+    """The text's left and right edges: where unindented lines start (the leftmost place where
+    more than one line starts: in a text of short paragraphs most lines are indented first
+    lines), and where the full lines end (punctuation may hang past it: not the furthest)."""
+    starts = Counter(round(ln.x0) for ln in lines)
+    left = min((x for x, n in starts.items() if n > 1), default=min(starts))
     ends = sorted(ln.x1 for ln in lines)
     return left, statistics.median(ends[len(ends) * 2 // 3 :])
 
@@ -145,6 +151,10 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
     if not lines:
         return []
     body_size = statistics.median(ln.size for ln in lines)
+    # On a single page nothing repeats: a line in the margin in smaller type is a running head.
+    lines = [ln for ln in lines if not (ln.margin and ln.size < body_size * 0.9)]
+    if not lines:
+        return []
     # A body set in a font that looks bold by its name (Microsoft YaHei) has no bold cues.
     bold_body = sum(ln.bold for ln in lines) * 2 > len(lines)
     left, right = _margins(lines)
