@@ -43,7 +43,9 @@ TEXT_MAX_CHARS = 8 * MB
 _PIECE = MB
 # A DTD in a part of a .docx is never Word's (OOXML forbids one); it is how entity bombs and
 # external entities come in, so a part that declares one is refused before it is parsed.
-_DOCTYPE = b"<!DOCTYPE"
+# XML may come in UTF-16 too.
+_DOCTYPES = tuple("<!DOCTYPE".encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be"))
+_OVERLAP = max(len(d) for d in _DOCTYPES)
 # A part's local header: signature, version, flags, method, time, date, CRC, sizes, name and
 # extra field lengths (APPNOTE 4.3.7); the part's data follows the name and the extra field.
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -141,13 +143,13 @@ def _check_part(data: bytes, info: zipfile.ZipInfo, path: Path) -> None:
                 raise InputError(
                     f"其中 {info.filename} 解压后比压缩包目录所记的大，疑为压缩炸弹", path=path
                 )
-            if xml and _DOCTYPE in tail + piece:
+            if xml and any(d in tail + piece for d in _DOCTYPES):
                 raise InputError(
                     f"其中 {info.filename} 含有 DTD（<!DOCTYPE>），Word 文档不会有它，"
                     "疑为实体炸弹等恶意构造，拒绝读取",
                     path=path,
                 )
-            tail = piece[-len(_DOCTYPE) :]
+            tail = piece[-_OVERLAP:]
             crc = zlib.crc32(piece, crc)
     except zlib.error as exc:
         raise InputError(f"压缩包已损坏（{info.filename} 无法解压）", path=path) from exc

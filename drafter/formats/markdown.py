@@ -42,12 +42,13 @@ class _Lines:
         self._pieces: list[str] = []
         self._plain = self._chars = 0
 
-    def add(self, text: str, bold: bool) -> None:
-        # "**" that CommonMark left open or unclosed: pairs are bold, the marks always go.
-        parts = text.split("**")
+    def add(self, text: str, bold: bool, literal: bool = False) -> None:
+        # "**" that CommonMark left open or unclosed: pairs are bold, the marks always go. An
+        # escaped character or an entity (``literal``) is text, whatever it is.
+        parts = [text] if literal else text.split("**")
         paired = len(parts) % 2 == 1
         for k, part in enumerate(parts):
-            part = _EMPHASIS.sub(r"\1", part)
+            part = part if literal else _EMPHASIS.sub(r"\1", part)
             self._pieces.append(part)
             visible = len(part.strip())
             self._chars += visible
@@ -68,8 +69,10 @@ def _inline(children: list[Any]) -> list[tuple[str, bool]]:
     strong = 0
     for token in children:
         kind = token.type
-        if kind in ("text", "code_inline"):
+        if kind == "text":
             lines.add(token.content, strong > 0)
+        elif kind in ("text_special", "code_inline"):  # an escape or entity; code
+            lines.add(token.content, strong > 0, literal=True)
         elif kind in ("softbreak", "hardbreak"):
             lines.newline()
         elif kind == "strong_open":
@@ -90,7 +93,9 @@ def _inline(children: list[Any]) -> list[tuple[str, bool]]:
 
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of markdown text already decoded."""
-    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # Without text_join, escapes and entities stay tokens of their own (text_special), so that
+    # "\\*" is never taken for emphasis below.
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("text_join")
     tokens = parser.parse(_FRONT_MATTER.sub("", text, count=1))
     blocks: list[Block] = []
     heading: Cue | None = None

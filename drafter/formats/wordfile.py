@@ -18,26 +18,24 @@ from typing import Any
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml.ns import qn
 
 from drafter.errors import InputError
 from drafter.files.decoding import read_file_bytes
 from drafter.formats.blocks import Block, Cue, heading_cue
 from drafter.formats.limits import DOCX_MAX_BYTES, check_archive, check_text_size
 from drafter.formats.wordnumbering import Numbering
+from drafter.formats.wordnumbering import w as _w
 
-_P, _R, _T = qn("w:p"), qn("w:r"), qn("w:t")
-_PPR, _RPR = qn("w:pPr"), qn("w:rPr")
-_VAL = qn("w:val")
+_P, _R, _T = _w("p"), _w("r"), _w("t")
+_PPR, _RPR = _w("pPr"), _w("rPr")
+_VAL = _w("val")
 # Containers whose paragraphs are part of the body, in reading order.
-_CONTAINERS = frozenset(
-    qn(t) for t in ("w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent", "w:customXml")
-)
+_CONTAINERS = frozenset(_w(t) for t in ("tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
 # Inside a paragraph: text that is not shown (deleted or moved away) or not the paragraph's own.
 _SKIPPED = frozenset(
-    qn(t) for t in ("w:del", "w:moveFrom", "w:txbxContent", "w:pPr", "w:rPr", "w:footnoteReference")
+    _w(t) for t in ("del", "moveFrom", "txbxContent", "pPr", "rPr", "footnoteReference")
 )
-_BREAKS = {qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:tab"): "\t", qn("w:noBreakHyphen"): "-"}
+_BREAKS = {_w("br"): "\n", _w("cr"): "\n", _w("tab"): "\t", _w("noBreakHyphen"): "-"}
 _HEADING_NAME = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _TITLE_NAMES = frozenset({"title", "标题"})
 _TOC_NAME = re.compile(r"^toc\s*\d|^目录\s*\d", re.I)
@@ -60,13 +58,13 @@ class _Styles:
         self.default_paragraph: str | None = None
         # numbering style -> its numbering instance, for definitions that link to such a style
         self.numbering_styles: dict[str, str] = {}
-        for style in root.iterchildren(qn("w:style")) if root is not None else ():
-            style_id = str(style.get(qn("w:styleId")))
+        for style in root.iterchildren(_w("style")) if root is not None else ():
+            style_id = str(style.get(_w("styleId")))
             self._by_id[style_id] = style
-            kind = style.get(qn("w:type"))
-            if kind == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
+            kind = style.get(_w("type"))
+            if kind == "paragraph" and style.get(_w("default")) in ("1", "true", "on"):
                 self.default_paragraph = style_id
-            num_id = style.find(f"{_PPR}/{qn('w:numPr')}/{qn('w:numId')}")
+            num_id = style.find(f"{_PPR}/{_w('numPr')}/{_w('numId')}")
             if kind == "numbering" and num_id is not None:
                 self.numbering_styles[style_id] = str(num_id.get(_VAL))
         self._cache: dict[tuple[str, str], Any] = {}
@@ -79,7 +77,7 @@ class _Styles:
             if style is None:
                 return
             yield style
-            based = style.find(qn("w:basedOn"))
+            based = style.find(_w("basedOn"))
             style_id = None if based is None else based.get(_VAL)
 
     def _first(self, style_id: str | None, what: str) -> Any:
@@ -93,12 +91,12 @@ class _Styles:
     @staticmethod
     def _look(style: Any, what: str) -> Any:
         if what == "bold":
-            return _on(style.find(f"{_RPR}/{qn('w:b')}"))
+            return _on(style.find(f"{_RPR}/{_w('b')}"))
         if what == "numPr":
-            return style.find(f"{_PPR}/{qn('w:numPr')}")
+            return style.find(f"{_PPR}/{_w('numPr')}")
         if what == "outline":
-            return style.find(f"{_PPR}/{qn('w:outlineLvl')}")
-        name_node = style.find(qn("w:name"))
+            return style.find(f"{_PPR}/{_w('outlineLvl')}")
+        name_node = style.find(_w("name"))
         name = str(name_node.get(_VAL, "")).strip().lower() if name_node is not None else ""
         if what == "toc":
             return True if _TOC_NAME.match(name) else None
@@ -151,7 +149,7 @@ def _paragraphs(body: Any) -> Iterator[Any]:
 
 
 def _is_toc_block(element: Any) -> bool:
-    gallery = element.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+    gallery = element.find(f"{_w('sdtPr')}/{_w('docPartObj')}/{_w('docPartGallery')}")
     return gallery is not None and "contents" in str(gallery.get(_VAL, "")).lower()
 
 
@@ -190,7 +188,7 @@ class _Reader:
 
     def block(self, p: Any) -> Block | None:
         ppr = p.find(_PPR)
-        style_node = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        style_node = ppr.find(_w("pStyle")) if ppr is not None else None
         style = (
             str(style_node.get(_VAL)) if style_node is not None else self.styles.default_paragraph
         )
@@ -202,7 +200,7 @@ class _Reader:
         all_bold, any_text = True, False
         for run in _runs(p):
             rpr = run.find(_RPR)
-            if rpr is not None and _on(rpr.find(qn("w:vanish"))):
+            if rpr is not None and _on(rpr.find(_w("vanish"))):
                 continue
             text = _run_text(run)
             pieces.append(text)
@@ -217,30 +215,30 @@ class _Reader:
     def _bold(self, rpr: Any, base: bool) -> bool:
         if rpr is None:
             return base
-        direct = _on(rpr.find(qn("w:b")))
+        direct = _on(rpr.find(_w("b")))
         if direct is not None:
             return direct
-        char_style = rpr.find(qn("w:rStyle"))
+        char_style = rpr.find(_w("rStyle"))
         if char_style is not None and self.styles.bold(char_style.get(_VAL)):
             return True
         return base
 
     def _cue(self, ppr: Any, style: str | None, bold: bool) -> Cue | None:
-        outline = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+        outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
         level = _outline_level(outline) if outline is not None else self.styles.heading_level(style)
         if level is not None:
             return heading_cue(level)
         return "bold" if bold else None
 
     def _label(self, ppr: Any, style: str | None) -> str:
-        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        num_pr = ppr.find(_w("numPr")) if ppr is not None else None
         from_style = num_pr is None
         if from_style:
             num_pr = self.styles.num_pr(style)
         if num_pr is None:
             return ""
-        num_id = num_pr.find(qn("w:numId"))
-        ilvl_node = num_pr.find(qn("w:ilvl"))
+        num_id = num_pr.find(_w("numId"))
+        ilvl_node = num_pr.find(_w("ilvl"))
         if num_id is None:
             return ""
         key = str(num_id.get(_VAL))

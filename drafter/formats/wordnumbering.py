@@ -13,6 +13,7 @@ higher level is used (``w:lvlRestart`` can say otherwise).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,14 @@ from docx.oxml.ns import qn
 from drafter.text.numbering import int_to_chinese
 
 _LEVELS = 9
+
+
+@functools.cache
+def w(local: str) -> str:
+    """The full name of a WordprocessingML element or attribute ("numId" → "{…/main}numId")."""
+    return qn(f"w:{local}")
+
+
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -112,10 +121,10 @@ class Level:
 
 
 def _val(element: Any, tag: str) -> str | None:
-    child = element.find(qn(tag)) if element is not None else None
+    child = element.find(w(tag)) if element is not None else None
     if child is None:
         return None
-    value = child.get(qn("w:val"))
+    value = child.get(w("val"))
     return str(value) if value is not None else None
 
 
@@ -127,22 +136,22 @@ def _int(text: str | None, default: int | None) -> int | None:
 
 
 def _level(element: Any) -> Level:
-    text = element.find(qn("w:lvlText"))
+    text = element.find(w("lvlText"))
     return Level(
-        start=_int(_val(element, "w:start"), 1) or 0,
-        fmt=_val(element, "w:numFmt") or "decimal",
-        text=None if text is None else str(text.get(qn("w:val")) or ""),
-        restart=_int(_val(element, "w:lvlRestart"), None),
-        legal=element.find(qn("w:isLgl")) is not None
-        and _val(element, "w:isLgl") not in ("0", "false", "off"),
-        suffix=_val(element, "w:suff") or "tab",
+        start=_int(_val(element, "start"), 1) or 0,
+        fmt=_val(element, "numFmt") or "decimal",
+        text=None if text is None else str(text.get(w("val")) or ""),
+        restart=_int(_val(element, "lvlRestart"), None),
+        legal=element.find(w("isLgl")) is not None
+        and _val(element, "isLgl") not in ("0", "false", "off"),
+        suffix=_val(element, "suff") or "tab",
     )
 
 
 def _levels(parent: Any) -> dict[int, Level]:
     out: dict[int, Level] = {}
-    for lvl in parent.iterchildren(qn("w:lvl")):
-        ilvl = _int(lvl.get(qn("w:ilvl")), None)
+    for lvl in parent.iterchildren(w("lvl")):
+        ilvl = _int(lvl.get(w("ilvl")), None)
         if ilvl is not None and 0 <= ilvl < _LEVELS:
             out[ilvl] = _level(lvl)
     return out
@@ -167,34 +176,34 @@ class Numbering:
         self._used: set[str] = set()
         if root is None:
             return
-        for node in root.iterchildren(qn("w:abstractNum")):
-            key = str(node.get(qn("w:abstractNumId")))
+        for node in root.iterchildren(w("abstractNum")):
+            key = str(node.get(w("abstractNumId")))
             self._abstract[key] = _levels(node)
             self.level_styles[key] = {
                 str(style): ilvl
-                for lvl in node.iterchildren(qn("w:lvl"))
-                if (style := _val(lvl, "w:pStyle")) is not None
-                and (ilvl := _int(lvl.get(qn("w:ilvl")), None)) is not None
+                for lvl in node.iterchildren(w("lvl"))
+                if (style := _val(lvl, "pStyle")) is not None
+                and (ilvl := _int(lvl.get(w("ilvl")), None)) is not None
             }
-            link = _val(node, "w:numStyleLink")
+            link = _val(node, "numStyleLink")
             if link:
                 self._style_of[key] = link
-        for node in root.iterchildren(qn("w:num")):
-            abstract = _val(node, "w:abstractNumId")
+        for node in root.iterchildren(w("num")):
+            abstract = _val(node, "abstractNumId")
             if abstract is None:
                 continue
             instance = _Instance(abstract)
-            for override in node.iterchildren(qn("w:lvlOverride")):
-                ilvl = _int(override.get(qn("w:ilvl")), None)
+            for override in node.iterchildren(w("lvlOverride")):
+                ilvl = _int(override.get(w("ilvl")), None)
                 if ilvl is None or not 0 <= ilvl < _LEVELS:
                     continue
-                start = _int(_val(override, "w:startOverride"), None)
+                start = _int(_val(override, "startOverride"), None)
                 if start is not None:
                     instance.starts[ilvl] = start
-                lvl = override.find(qn("w:lvl"))
+                lvl = override.find(w("lvl"))
                 if lvl is not None:
                     instance.levels[ilvl] = _level(lvl)
-            self._instances[str(node.get(qn("w:numId")))] = instance
+            self._instances[str(node.get(w("numId")))] = instance
 
     def abstract_of(self, num_id: str, style_num: dict[str, str] | None = None) -> str | None:
         """The abstract definition behind instance ``num_id``, following one numbering-style

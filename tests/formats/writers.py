@@ -93,12 +93,11 @@ def write_docx(path: Path, text: str, titles: Iterable[str] = ()) -> Path:
         body = line[marker.end :] if marker is not None and level is not None else line
         if line in title_set:
             paragraph = document.add_heading(line, level=1)
-        elif level == 0 and is_title_like(line[:40]) and "。" not in body:
+        elif level == 0 and is_title_like(body):
             paragraph = document.add_heading(body, level=2)
         else:
             paragraph = document.add_paragraph()
-            bold_whole = level is not None and is_title_like(line)
-            paragraph.add_run(body).bold = bold_whole or None
+            paragraph.add_run(body).bold = (level is not None and is_title_like(body)) or None
         if marker is not None and level is not None and body:
             numbering.number(paragraph, level, marker.value)
     section = document.sections[0]
@@ -134,11 +133,12 @@ def write_html(
     for line in speech_lines(text):
         marker = find_marker(line)
         safe = html.escape(line, quote=False)
+        rest = line[marker.end :] if marker is not None else ""
         if line in title_set:
             body.append(f"<h1>{safe}</h1>")
-        elif marker is not None and marker.family == "一、" and is_title_like(line[:40]):
+        elif marker is not None and marker.family == "一、" and is_title_like(rest):
             body.append(f"<h2>{safe}</h2>")
-        elif marker is not None and is_title_like(line):
+        elif marker is not None and is_title_like(rest):
             body.append(f"<p><strong>{safe}</strong></p>")
         else:
             body.append(f'<p style="text-indent: 2em;">{safe}</p>')
@@ -149,7 +149,7 @@ def write_html(
         f'{_FURNITURE_TOP}<div class="article"><div class="content">{"".join(body)}</div></div>'
         f"{_FURNITURE_BOTTOM}</body></html>"
     )
-    path.write_bytes(page.encode(encoding))
+    path.write_bytes(page.encode(encoding, "xmlcharrefreplace"))
     return path
 
 
@@ -175,11 +175,12 @@ def write_md(path: Path, text: str, titles: Iterable[str] = ()) -> Path:
     for line in speech_lines(text):
         marker = find_marker(line)
         safe = md_escape(line)
+        rest = line[marker.end :] if marker is not None else ""
         if line in title_set:
             out.append(f"# {safe}")
-        elif marker is not None and marker.family == "一、" and is_title_like(line[:40]):
+        elif marker is not None and marker.family == "一、" and is_title_like(rest):
             out.append(f"## {safe}")
-        elif marker is not None and is_title_like(line):
+        elif marker is not None and is_title_like(rest):
             out.append(f"**{safe}**")
         else:
             out.append(safe)
