@@ -27,9 +27,11 @@ from tests.test_fuzz import (
 
 SUFFIXES = (".html", ".htm", ".md", ".docx", ".pdf", ".doc")
 MARKUP = st.sampled_from(
-    ("<p>", "</p>", "<h1>", "<h2>", "<br>", "<b>", "</b>", "<a href=x>", "</a>", "<script>")
-    + ("<table><tr><td>", "<!--", "-->", "<!DOCTYPE html>", "&amp;", "&#20320;", "&lol;")
-    + ("# ", "## ", "**", "*", "- ", "1. ", "> ", "```", "[t](u)", "![i](p)", "\\", "\n\n")
+    (
+        *("<p>", "</p>", "<h1>", "<h2>", "<br>", "<b>", "</b>", "<a href=x>", "</a>", "<script>"),
+        *("<table><tr><td>", "<!--", "-->", "<!DOCTYPE html>", "&amp;", "&#20320;", "&lol;"),
+        *("# ", "## ", "**", "*", "- ", "1. ", "> ", "```", "[t](u)", "![i](p)", "\\", "\n\n"),
+    )
 )
 
 

@@ -464,3 +464,27 @@ def test_suffixes_are_matched_whatever_their_case(tmp_path: Path, suffix: str) -
     path = writers[suffix.lower()](tmp_path / f"speech{suffix}", SPEECH_NUMBERED, [TITLE])
     (doc,) = parse_file(path)
     assert doc.title == TITLE and len(doc.parts) == 3
+
+
+# ── mining ─────────────────────────────────────────────────────────────────────────────────
+
+
+def test_mining_reads_every_format_and_no_markup_reaches_the_bank(tmp_path: Path) -> None:
+    from drafter.mining.miner import mine
+    from tests.formats.test_round_trip import SPEECH_DECIMAL
+    from tests.formats.writers import FURNITURE_WORDS
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_docx(seeds / "a.docx", SPEECH_NUMBERED, [TITLE])
+    write_html(seeds / "b.html", SPEECH_DECIMAL)
+    write_md(seeds / "c.md", SPEECH_NUMBERED.replace("文化", "教育"))
+    write_pdf(seeds / "d.pdf", SPEECH_NUMBERED.replace("文化", "科技"), header=None)
+    (seeds / "e.doc").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(64))
+    report = mine(seeds, tmp_path / "bank")
+    assert report.speeches == 5
+    assert [f.source for f in report.failures] == [str(seeds / "e.doc")]
+    bank = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "bank").glob("*.yaml"))
+    assert "在全县防汛工作会议上的讲话" in bank and "推动科技产业高质量发展" in bank
+    for mark in ("**", "<p", "</", "](", "&lt;", "&amp;", *FURNITURE_WORDS):
+        assert mark not in bank
