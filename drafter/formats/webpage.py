@@ -2,15 +2,17 @@
 <strong>/<b> as cues, the page furniture left out.
 
 What goes, by its form and never by knowing a site: scripts, styles, forms, frames and media;
-<nav>, <aside>, <footer> (and <header> unless it holds the page's <h1>); elements whose class or
-id names them furniture (nav, menu, breadcrumb, share, related, comment, footer …, in English and
-in the pinyin that Chinese sites use: xgwz 相关文章, fenxiang 分享 …); and runs of lines that are
-mostly link text (menus, lists of related articles). What is left goes through the same noise
-removal as a scraped .txt (``drafter.corpus.noise``), which knows toolbars, bylines and footers.
+<nav>, <aside>, <footer> and <header>; elements whose class or id names them furniture (header,
+nav, menu, breadcrumb, share, related, comment, footer …, in English and in the pinyin that
+Chinese sites use: xgwz 相关文章, fenxiang 分享 …); and runs of lines that are mostly link text
+(menus, lists of related articles). What is left goes through the same noise removal as a
+scraped .txt (``drafter.corpus.noise``), which knows toolbars, bylines and footers.
 
-An element that holds the <h1> or most of the page's text is never dropped for its name: a site
-may call its article wrapper "main-side". The HTML parser (lexbor, through selectolax) knows no
-DTDs, so no entity is ever expanded; a page that declares entities is refused all the same.
+An element that holds the article's <h1> (of several, the one most like the page's <title>), the
+title's words or most of the page's text is never dropped for its name: a site may call its
+article wrapper "main-side" or put the title in a "head" box. The HTML parser (lexbor, through
+selectolax) knows no DTDs, so no entity is ever expanded; a page that declares entities is
+refused all the same.
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ _BLOCK = _names(
 _BOLD_TAGS = frozenset({"b", "strong"})
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)", re.I)
 _FURNITURE = _names(
-    "nav navbar navigation menu menus topbar breadcrumb breadcrumbs crumb crumbs position "
-    "location weizhi dqwz footer foot bottom copyright banquan share sharing fenxiang bdshare "
-    "print related relate xgwz xgxw xglj xgyd recommend recommended tuijian rank ranking paihang "
-    "hot hotnews sidebar comment comments pinglun advert advertisement ad ads guanggao login "
-    "search sousuo pagination pager toolbar tools fontsize zihao qrcode ewm erweima"
+    "nav navbar navigation menu menus topbar top header head logo banner breadcrumb breadcrumbs "
+    "crumb crumbs position location weizhi dqwz footer foot bottom copyright banquan share "
+    "sharing fenxiang bdshare print related relate xgwz xgxw xglj xgyd recommend recommended "
+    "tuijian rank ranking paihang hot hotnews sidebar comment comments pinglun advert "
+    "advertisement ad ads guanggao login search sousuo pagination pager toolbar tools fontsize "
+    "zihao qrcode ewm erweima"
 )
 _TOKEN = re.compile(r"[a-z]+")
 _NOT_HAN = re.compile(r"[^\u3400-\u9fff]+")
@@ -72,8 +75,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I)
 # What browsers decode these labels as (the WHATWG Encoding Standard): GB2312 and GBK pages are
 # GB18030, Big5 pages Big5-HKSCS. Other labels are only trusted for multi-byte encodings.
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030"}
-_TRUSTED = frozenset({"utf-8", "gb18030", "big5hkscs", "big5", "utf-16", "euc-jp", "shift_jis"})
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+_TRUSTED = frozenset({"utf-8", "gb18030", "big5hkscs", "euc_jp", "shift_jis", "euc_kr"})
 
 
 def _declared_codec(data: bytes) -> str | None:
@@ -81,12 +84,11 @@ def _declared_codec(data: bytes) -> str | None:
     if match is None:
         return None
     label = match.group(1).decode("ascii", "replace").lower()
-    label = _ALIASES.get(label, label)
     try:
         codec = codecs.lookup(label).name
     except LookupError:
         return None
-    return "big5hkscs" if codec == "big5" else codec
+    return _ALIASES.get(codec, codec)
 
 
 def decode_page(data: bytes, path: Path) -> str:
@@ -128,12 +130,32 @@ class _Line:
         self.linked += han if link else 0
 
 
+def _page_title(tree: LexborHTMLParser) -> str | None:
+    """The page's <title> without the site's name after it ("标题_栏目_网站")."""
+    node = tree.css_first("title")
+    text = node.text(deep=True).strip() if node is not None else ""
+    if not text:
+        return None
+    return _TITLE_SPLIT.split(text)[0].strip() or None
+
+
+def _main_h1(tree: LexborHTMLParser, title: str | None) -> LexborNode | None:
+    """The <h1> that holds the article's title: of several (a site's logo is often one), the one
+    sharing most characters with the page's <title>."""
+    found = [h for h in tree.css("h1") if h.text(deep=True).strip()]
+    if not title or len(found) < 2:
+        return found[0] if found else None
+    wanted = set(title)
+    return max(found, key=lambda h: len(wanted & set(h.text(deep=True))))
+
+
 class _Extractor:
-    def __init__(self, tree: LexborHTMLParser) -> None:
+    def __init__(self, tree: LexborHTMLParser, title: str | None) -> None:
         self.tree = tree
         body = tree.body
         self.total = _han(body.text(deep=True)) if body is not None else 0
-        self.h1 = tree.css_first("h1")
+        self.h1 = _main_h1(tree, title)
+        self.title = title
         self.lines: list[tuple[str, Cue | None, bool]] = []  # text, cue, mostly links
         self._line = _Line()
         self._heading: Cue | None = None
@@ -148,10 +170,13 @@ class _Extractor:
         return self._essential(node)
 
     def _essential(self, node: LexborNode) -> bool:
-        """Whether ``node`` holds the page's <h1> or most of its text."""
+        """Whether ``node`` holds the page's <h1>, its title, or most of its text."""
         if self.h1 is not None and any(n.mem_id == self.h1.mem_id for n in node.css("h1")):
             return True
-        return _han(node.text(deep=True)) * 2 > self.total
+        text = node.text(deep=True)
+        if self.title and len(self.title) >= 4 and self.title in text:
+            return True
+        return _han(text) * 2 > self.total
 
     def flush(self) -> None:
         line = self._line
@@ -211,22 +236,15 @@ def _drop_link_runs(lines: list[tuple[str, Cue | None, bool]]) -> Iterator[tuple
         yield text, cue
 
 
-def _page_title(tree: LexborHTMLParser) -> str | None:
-    """The page's <title> without the site's name after it ("标题_栏目_网站")."""
-    node = tree.css_first("title")
-    text = node.text(deep=True).strip() if node is not None else ""
-    return _TITLE_SPLIT.split(text)[0].strip() or None if text else None
-
-
 def html_blocks(text: str) -> list[Block]:
     """The main text of a page already decoded, as blocks."""
     tree = LexborHTMLParser(text)
-    extractor = _Extractor(tree)
+    title = _page_title(tree)
+    extractor = _Extractor(tree, title)
     root = tree.body or tree.root
     if root is not None:
         extractor.run(root)
     blocks = [Block(t, cue) for t, cue in _drop_link_runs(extractor.lines)]
-    title = _page_title(tree)
     if extractor.h1 is None and title and not any(title in b.text for b in blocks[:8]):
         blocks.insert(0, Block(title, "h1"))
     return blocks

@@ -235,7 +235,7 @@ class Numbering:
         counters[ilvl] = level.start if now is None else now + 1
         for deeper in range(ilvl + 1, _LEVELS):
             restart = levels.get(deeper, Level()).restart
-            if restart is None or (restart and restart <= ilvl + 1):
+            if restart is None or (restart and ilvl + 1 <= restart):
                 counters[deeper] = None
         if level.fmt == "bullet" or level.text is None:
             return ""

@@ -141,6 +141,15 @@ def test_word_numbering_multilevel_labels_and_start(tmp_path: Path) -> None:
     assert texts(read_blocks(path)) == ["第3条总则", "3.1 目的", "3.2 依据", "第4条附则"]
 
 
+def test_a_level_told_never_to_restart_goes_on_under_a_new_part(tmp_path: Path) -> None:
+    never = '<w:lvlRestart w:val="0"/>'
+    levels = _lvl(0, "chineseCounting", "%1、") + _lvl(1, "decimal", "%2.", suff="space")
+    levels = levels.replace('<w:lvlText w:val="%2."/>', f'<w:lvlText w:val="%2."/>{never}')
+    items = [("甲", 0, "50"), ("子", 1, "50"), ("乙", 0, "50"), ("丑", 1, "50")]
+    path = _numbered_docx(tmp_path / "r.docx", levels, items)
+    assert texts(read_blocks(path)) == ["一、甲", "1. 子", "二、乙", "2. 丑"]
+
+
 def test_heading_styles_outline_levels_and_bold_are_cues(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_heading("标题", level=0)
@@ -488,3 +497,13 @@ def test_mining_reads_every_format_and_no_markup_reaches_the_bank(tmp_path: Path
     assert "在全县防汛工作会议上的讲话" in bank and "推动科技产业高质量发展" in bank
     for mark in ("**", "<p", "</", "](", "&lt;", "&amp;", *FURNITURE_WORDS):
         assert mark not in bank
+
+
+def test_a_sites_logo_in_an_h1_is_not_taken_for_the_title() -> None:
+    page = f"""<html><head><title>{TITLE}_某市人民政府</title></head><body>
+    <div class="header"><h1><a href="/">某市人民政府门户网站</a></h1></div>
+    <div class="article"><h1>{TITLE}</h1><p>同志们：今天开会。</p></div></body></html>"""
+    assert [(b.text, b.cue) for b in html_blocks(page)] == [
+        (TITLE, "h1"),
+        ("同志们：今天开会。", None),
+    ]
