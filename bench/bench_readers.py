@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio = speed / results["txt"]
             print(
                 f"{kind:5} file {file_mb:6.2f} MB, text {text_bytes / MB:5.2f} MB: "
-                f"{speed:7.2f} MB/s, ratio to txt {ratio:.3f} (runs {listed_runs(runs)} s)"
+                f"{speed:7.2f} MB/s, ratio to txt {ratio:.4f} (runs {listed_runs(runs)} s)"
             )
         txt_path, txt_bytes = files["txt"]
         blocks = read_blocks(txt_path)
