@@ -20,7 +20,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from drafter.text.numbering import int_to_chinese
+from drafter.text.numerals import int_to_chinese
 
 _LEVELS = 9
 
