@@ -93,7 +93,10 @@ def _main(
 
 @app.command("parse")
 def parse_cmd(
-    files: Annotated[list[Path], typer.Argument(help="要解析的文档（可多个）。")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="要解析的文档（可多个）：.txt、.docx、.html/.htm、.md、.pdf。"),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 而不是树形视图。")] = False,
 ) -> None:
     """解析讲话文档：去除网页杂项，识别标题、开头、各部分、要点和结尾。"""

@@ -14,7 +14,7 @@ breadcrumb with its ">" on lines of their own, a label ("来源：") and its val
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from drafter.text.normalize import fold_normalized
@@ -120,12 +120,15 @@ class Para:
     ``role`` is ``text`` for speech or article text, ``byline`` for a reporter or author line,
     ``subtitle`` for a "——" line, ``count`` for a "（2篇）" collection marker, and ``break`` where a
     paid-content marker stood (a likely document boundary). ``line`` is the number of the line it
-    starts on (a line rejoined from several keeps the first one's number).
+    starts on (a line rejoined from several keeps the first one's number). ``cue`` is the
+    formatting cue its file gave that line (``drafter.formats.Cue``: a heading level or "bold"),
+    None for plain text; a line rejoined from several keeps the first one's cue.
     """
 
     text: str
     line: int
     role: str = "text"
+    cue: str | None = None
 
 
 def _is_nav(text: str) -> bool:
@@ -440,8 +443,10 @@ def _is_piece(runs: _Runs, whole: int, seq: list[int], kind: int) -> bool:
     return seq[: len(other)] == other if kind == 1 else seq[len(seq) - len(other) :] == other
 
 
-def clean_lines(text: str) -> list[Para]:
-    """Split a normalised document into lines and keep the ones that are not noise."""
+def clean_lines(text: str, cues: Mapping[int, str] | None = None) -> list[Para]:
+    """Split a normalised document into lines and keep the ones that are not noise.
+
+    ``cues`` gives the formatting cue of lines, by line number (1 for the first line)."""
     lines: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
@@ -455,8 +460,9 @@ def clean_lines(text: str) -> list[Para]:
     _drop_footers(roles, texts)
     _drop_lists(roles, texts)
     _grow_ads(roles, texts)
+    cues = cues or {}
     paras = [
-        Para(t, number, role)
+        Para(t, number, role, cues.get(number))
         for (number, t), role in zip(lines, roles, strict=True)
         if role in ("text", "byline", "subtitle", "count", "break")
     ]

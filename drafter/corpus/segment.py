@@ -31,10 +31,9 @@ _LOOKAHEAD = 4
 class Chunk:
     """The lines of one document: its header and its body paragraphs.
 
-    ``cues`` says, paragraph by paragraph, how a formatted source styled it: "h1" … "h4" for a
-    heading style, "bold" for a bold paragraph (or one that opens with a bold run), None for
-    plain text. It is empty for plain text sources.
-    """
+    ``cues`` runs parallel to ``body``: the formatting cue of each paragraph ("h1" … "h4" for a
+    heading style, "bold" for a bold paragraph, from a .docx, web page, markdown or PDF), or
+    None; it is empty when the file gave no cues at all (plain text)."""
 
     title: str | None
     subtitle: str | None = None
@@ -231,7 +230,8 @@ def split_documents(paras: list[Para]) -> list[Chunk]:
             title, subtitle, body_from = _header(paras, start, end)
         else:
             title, subtitle, body_from = None, None, start
-        body = [p.text for p in paras[body_from:end] if _in_body(paras, p)]
-        if body:
-            chunks.append(Chunk(title, subtitle, body))
+        kept = [p for p in paras[body_from:end] if _in_body(paras, p)]
+        if kept:
+            cues = [p.cue for p in kept] if any(p.cue for p in kept) else []
+            chunks.append(Chunk(title, subtitle, [p.text for p in kept], cues))
     return chunks
