@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {
     "一": 1,
@@ -82,6 +83,9 @@ def int_to_chinese(value: int) -> str:
     return _NUMERALS[head] + unit + gap + ("一" + tail if 10 <= rest < 20 else tail)
 
 
+# Parsing asks about the same paragraph several times (its layout, whether it is title-like,
+# the structure below it); markers are frozen, so the answer is kept.
+@lru_cache(maxsize=1 << 14)
 def find_marker(text: str) -> Marker | None:
     """The numbering marker at the start of ``text``, if any."""
     for family, pattern in _PATTERNS:
