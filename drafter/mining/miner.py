@@ -8,6 +8,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ class MineReport:
 
 
 def _one_line(text: str) -> str:
+    if "\n" not in text:  # most texts: one line already
+        return text.strip()
     return "".join(line.strip() for line in text.split("\n"))
 
 
@@ -104,15 +107,22 @@ def _set_id(prefix: str, parent: str, texts: list[str]) -> str:
 
 
 def _pattern_of(texts: list[str]) -> Skeleton | None:
+    return _pattern_of_siblings(tuple(texts))
+
+
+# A sibling set met again (the same speech in two files, a heading list every report repeats)
+# has the same skeleton; skeletons are frozen, so it is kept.
+@lru_cache(maxsize=4096)
+def _pattern_of_siblings(texts: tuple[str, ...]) -> Skeleton | None:
     """The skeleton of parallel sibling texts: it has slots, its fixed text is not just numbers
     (never "202…" from a run of years), and a skeleton that is one bare slot ("…", which only
     says the texts are alike in length) needs every sibling in one parallel group."""
-    sk = skeleton(texts)
+    sk = skeleton(list(texts))
     if sk is None or not sk.slots:
         return None
     if sk.anchored() and _DIGITS_ONLY.match(sk.fixed_text):
         return None
-    if not sk.fixed_text and len(parallel_group(texts)) != len(texts):
+    if not sk.fixed_text and len(parallel_group(list(texts))) != len(texts):
         return None
     return sk
 

@@ -48,6 +48,8 @@ def series(text: str) -> list[str]:
         if sentence.count("、") < 2:  # a series has three items at least
             continue
         for clause in _COMMA.split(sentence):
+            if clause.count("、") < 2:
+                continue
             items = [i.strip() for i in clause.split("、")]
             if len(items) < 3 or any(not _SERIES_ITEM.fullmatch(i) for i in items):
                 continue

@@ -12,7 +12,7 @@ _END_PUNCT = "。！？!?；;，,：:、 "
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, each with its closing punctuation (and closing quote)."""
-    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+    return [s for s in map(str.strip, _SENTENCE.findall(text)) if s]
 
 
 def strip_end(text: str) -> str:
