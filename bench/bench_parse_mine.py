@@ -43,7 +43,7 @@ from drafter.corpus.parse import parse_file
 from drafter.errors import InputError
 from drafter.files.decoding import decode_bytes, read_document
 from drafter.files.yamlio import MAX_BYTES as YAML_MAX_BYTES
-from drafter.mining.miner import mine_documents
+from drafter.mining.entries import mine_documents
 from drafter.text.normalize import normalize_text
 
 REPO = Path(__file__).resolve().parent.parent
