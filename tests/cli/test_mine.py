@@ -126,4 +126,4 @@ def test_malformed_bank_is_a_clean_error_with_file_and_line(
     result = _invoke(runner, ["mine", str(seeds_dir), "--out", str(out)])
     assert result.exit_code == 2
     assert f"{bad}:4:" in result.stderr and "YAML 格式错误" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", "points.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["points.yaml"]  # refused before the lock
