@@ -106,23 +106,17 @@ def corpus_tasks(inputs: tuple[Path, ...], prefixed: bool) -> list[Task]:
 
     A file's name in the bank is its path under the folder given; ``prefixed`` puts the
     folder's own name first ("讲话稿/2024/a.txt"), so that files of folders mined at different
-    times do not take each other's names. A file given itself is named by its file name.
+    times do not take each other's names (``plan.claim_names`` numbers any that still do); a
+    file given itself is named as if its folder were
+    given ("讲话稿/a.txt", or "a.txt" unprefixed).
     """
     tasks: list[Task] = []
     seen: set[str] = set()
-    names: dict[str, Path] = {}
 
     def add(task: Task) -> None:
-        if task.where in seen:
-            return  # given twice (a folder and a file in it): read once
-        if task.name in names:
-            raise UsageError(
-                f"两个语料文件在素材库里会同名（{task.name}）：{names[task.name]} 和 "
-                f"{task.path}；请分开挖掘，或给其中一个改名",
-            )
-        seen.add(task.where)
-        names[task.name] = task.path
-        tasks.append(task)
+        if task.where not in seen:  # a file given twice (a folder and a file in it) is read once
+            seen.add(task.where)
+            tasks.append(task)
 
     for given in inputs:
         if given.is_dir():
@@ -131,8 +125,9 @@ def corpus_tasks(inputs: tuple[Path, ...], prefixed: bool) -> list[Task]:
             for path in seed_files(given):
                 rel = source_name(path, given)
                 add(Task(path, f"{base}/{rel}" if base else rel, titles.get(rel)))
-        elif given.exists():
-            add(Task(given, given.name))  # not a regular file: its reader says why
+        elif given.exists():  # a file (or something else: its reader says why)
+            base = _folder_name(given.parent) if prefixed else ""
+            add(Task(given, f"{base}/{given.name}" if base else given.name))
         else:
             raise InputError("语料文件不存在" if given.suffix else "语料目录不存在", path=given)
     return tasks
@@ -189,8 +184,7 @@ def mine_corpus(request: MineRequest, progress: Progress | None = None) -> MineR
 
     tell(Step("read", 0, total))
     record = load_record(bank) if into else None
-    if record is not None:
-        tasks = claim_names(tasks, record)
+    tasks = claim_names(tasks, record or [])
     reading = read_files(tasks, record, request.jobs, read_one)
     # The bank's lock: a `drafter bank add` running meanwhile lands before or after, not lost.
     with folder_lock(bank, LOCK_NAME, BUSY, wait=LOCK_WAIT):

@@ -50,8 +50,8 @@ def _digest(task: Task) -> str | None:
 
 def claim_names(tasks: list[Task], record: list[FileRecord]) -> list[Task]:
     """The tasks with the names their files have in the bank's record; a file new to it whose
-    name a recorded file already has (another folder of the same name) gets "#2" (or the next
-    number) after it, so that neither takes the other's material."""
+    name a recorded file or an earlier task already has (another folder of the same name)
+    gets "#2" (or the next number) after it, so that neither takes the other's material."""
     by_where = {f.where: f.name for f in record}
     taken = set(by_where.values())
     out = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from drafter.errors import BankError, InputError, UsageError
 from drafter.mining.miner import MineRequest, mine, mine_corpus
 from drafter.mining.record import RECORD_FILE
 from drafter.mining.report import MineReport
-from tests.conftest import copy_bank, snapshot
+from tests.conftest import ROOT, copy_bank, snapshot
 from tests.mining.corpus import BUSINESS, NOISE_ABOVE, NOISE_BELOW, RURAL, SAFETY, speech, write
 
 USER_POINT = "把群众满意作为检验工作成效的根本标准"
@@ -266,9 +265,10 @@ def test_a_deleted_record_loses_no_entry(tmp_path: Path, corpus: Path) -> None:
 def test_folders_named_alike_do_not_collide(tmp_path: Path) -> None:
     one = write(tmp_path / "a" / "讲话", {"x.txt": speech(*RURAL)})
     two = write(tmp_path / "b" / "讲话", {"x.txt": speech(*BUSINESS)})
-    with pytest.raises(UsageError, match="同名"):
-        _into(copy_bank(tmp_path), one, two)
-    shutil.rmtree(tmp_path / "bank")
+    together = mine(one, tmp_path / "out")  # one folder: names as they always were
+    assert [f.name for f in together.files] == ["x.txt"]
+    both = mine_corpus(MineRequest((one, two), tmp_path / "out2"))
+    assert [f.name for f in both.files] == ["讲话/x.txt", "讲话/x.txt#2"]
     bank = copy_bank(tmp_path)
     _into(bank, one)
     report = _into(bank, two)  # another folder of the same name: its file is another file
@@ -278,8 +278,16 @@ def test_folders_named_alike_do_not_collide(tmp_path: Path) -> None:
     }
     assert _from(bank, "讲话/x.txt#2")
     # A file is known by where it is, however it is given.
-    again = _into(bank, one / "x.txt", two)
+    again = _into(bank, two / "x.txt", one / "x.txt")
     assert [(f.name, f.status) for f in again.files] == [
-        ("讲话/x.txt", "unchanged"),
         ("讲话/x.txt#2", "unchanged"),
+        ("讲话/x.txt", "unchanged"),
     ]
+
+
+@pytest.mark.slow
+def test_jobs_2_on_the_bundled_corpus_gives_the_bundled_bank(tmp_path: Path) -> None:
+    """All of seeds/ in two processes: the committed bank, byte for byte (as one process)."""
+    mine(ROOT / "seeds", tmp_path / "bank", jobs=2)
+    for path in sorted((ROOT / "phrasebank").glob("*.yaml")):
+        assert (tmp_path / "bank" / path.name).read_bytes() == path.read_bytes(), path.name
