@@ -50,6 +50,9 @@ _LICENCE = re.compile(
     r"|本作品.{0,60}(?:著作权法|不适用于该法|版权)",
     re.I,
 )
+# Each form of a licence notice holds one of these; case-folded, the Latin ones begin with W, P or
+# C, which have no other case variants. A line with none of them is no licence notice.
+_LICENCE_WORDS = ("维基", "公有领域", "公共领域", "知识共享", "本作品", *"WwPpCc")
 # The header of an appendix after the text (attachments, glossaries, notes): the speech has ended.
 _APPENDIX = re.compile(
     r"^(?:附件|附录|附表)\s*[\d一二三四五六七八九十]*\s*[:：]?$|^(?:名词解释|名词注释|名词解读|注释|注解|词语解释|术语解释)\s*[:：]?$"
@@ -181,7 +184,7 @@ def _is_short_unpunctuated(text: str) -> bool:
 
 def _classify(text: str) -> str:
     """Role of one non-blank line: a ``Para`` role, or ``noise``/``ad``/``list``/``bullet``."""
-    if len(text) <= 400 and _LICENCE.search(text):
+    if len(text) <= 400 and any(w in text for w in _LICENCE_WORDS) and _LICENCE.search(text):
         return "licence"
     if _APPENDIX.match(text):
         return "appendix"
