@@ -14,7 +14,6 @@ from drafter.cli.convert import speed_up
 from drafter.cli.options import BankOpt, StyleOpt, check_style, check_text_option
 from drafter.cli.options import State as _State
 from drafter.cli.options import bank_dirs as _bank_dirs
-from drafter.cli.options import root as _root
 from drafter.drafting.model import FORMATS, parse_formats
 from drafter.errors import DrafterError, InputError
 
@@ -114,29 +113,6 @@ def parse_cmd(
 
         print_documents(result)
     if result.failures:
-        raise typer.Exit(InputError.exit_code)
-
-
-@app.command("mine")
-def mine_cmd(
-    seeds: Annotated[
-        Path | None,
-        typer.Argument(help="语料目录（默认：工作目录下的 seeds/）。", show_default=False),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="素材库目录（默认：工作目录下的 phrasebank/）。", show_default=False
-        ),
-    ] = None,
-) -> None:
-    """从语料中挖掘素材库（YAML）：标题、句式、要点、引言、开头结尾、引语、常用语。"""
-    from drafter.cli.console import print_mine_report
-    from drafter.mining.miner import mine
-
-    report = mine(seeds or _root() / "seeds", out or _root() / "phrasebank")
-    print_mine_report(report)
-    if report.failures:
         raise typer.Exit(InputError.exit_code)
 
 
@@ -426,6 +402,9 @@ def batch_cmd(
 
 
 from drafter.cli.bank import bank_app  # noqa: E402 - the group needs the app's shared options first
+from drafter.cli.minecmd import mine_cmd  # noqa: E402 - the same: it reads the workspace root
+
+app.command("mine")(mine_cmd)
 
 app.add_typer(bank_app, name="bank")
 
