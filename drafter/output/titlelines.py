@@ -7,9 +7,13 @@ length. A title that fits on one line stays whole; a longer one breaks
 - else after a clause mark (，、：；), the mark staying at the end of its line,
 - else between two words (rjieba's segmentation, jieba's dictionary), never inside one,
 
-in as few lines as the width allows, then with the fewest and best breaks, then with lines of
-even length (a centred title reads best balanced). A line never starts with a closing mark
-(，。”》 …) nor ends with an opening one (“《（ …), as Chinese typesetting rules want.
+choosing the layout of least cost: each line costs as much as a fair break between words, each
+break what it cuts (nothing before "——", little after a clause mark, more between words, most
+where a phrase or a set term is cut), each line how much of the width it leaves empty (squared:
+a centred title reads best balanced), and a very short line a little more. So a title takes as
+few lines as the width allows unless that needs several bad breaks. Every "——" after the start
+begins a line. A line never starts with a closing mark (，。”》 …) nor ends with an opening one
+(“《（ …), as Chinese typesetting rules want.
 
 Widths are measured in points: a full-width character (Han, full-width punctuation, and the
 quotation marks, dashes and ellipses that drafter sets in the Chinese font) takes one em, any
@@ -32,7 +36,10 @@ NO_LINE_START = frozenset("，。、：；！？）》」』】〕〉”’…�
 NO_LINE_END = frozenset("（《「『【〔〈“‘")
 HALF_WIDTH_EM = 0.6
 
-# What a break costs, beside the lines it makes (fewer lines always win). Between two words the
+# What a line costs: as much as a fair break, so one more line beats two bad breaks.
+_LINE = 2.0
+_SHORT_LINE = 1.0  # added for a line under a quarter of the width ("坚持 / …")
+# What a break costs. Between two words the
 # cost follows their parts of speech (jieba's tags): a break before a preposition starts a
 # phrase ("…思想 / 为指导…"); one after a preposition, conjunction, adverb, numeral or one-
 # character modifier, or before a particle or locality word, cuts a phrase ("以 / 习近平",
@@ -43,12 +50,14 @@ _PHRASE_BREAK = 0.6
 _WORD_BREAK = 1.0
 _COMPOUND_BREAK = 1.6
 _BAD_BREAK = 3.0
+_INSIDE_TERM = 4.0  # inside one of KEEP_WHOLE
 _INSIDE_BRACKETS = 1.0  # added inside 《》“”（）: the quoted name is read as one
 _ANY_CHARACTER = 8.0  # only when a single word is wider than the line
 _LEANS_FORWARD = ("p", "c", "d", "m", "q")  # 以 和 奋力 2024 …: they belong to what follows
 _LEANS_BACK = ("u", "f", "y", "e", "k")  # 的 上 吗 …: they belong to what comes before
 _NOMINAL = ("n", "vn", "an", "j", "l", "i")
-# Terms jieba's dictionary cuts into pieces that a title must still keep whole.
+# Set terms jieba's dictionary cuts into pieces, which a title keeps whole unless the width
+# leaves no other way.
 KEEP_WHOLE = (
     "习近平新时代中国特色社会主义思想",
     "中国特色社会主义",
@@ -166,8 +175,9 @@ def _breaks(text: str, words: list[tuple[str, str]]) -> list[_Break]:
             found.append(_Break(at, _DASH_BREAK, forced=True))
         elif text[at - 1] in CLAUSE_MARKS:
             found.append(_Break(at, _CLAUSE_BREAK + inside))
-        elif at not in kept:
-            found.append(_Break(at, _word_cost(before, after) + inside))
+        else:
+            term = _INSIDE_TERM if at in kept else 0.0
+            found.append(_Break(at, _word_cost(before, after) + inside + term))
     return found
 
 
@@ -178,16 +188,15 @@ def _character_breaks(text: str) -> list[_Break]:
 def _best(
     text: str, breaks: list[_Break], width: float, size: float, spacing: float
 ) -> list[str] | None:
-    """The cheapest lines: fewest lines, then the sum of break costs and of how unevenly the
-    lines fill the width (each line's empty share squared). Every forced break is taken."""
+    """The cheapest lines (see the module's docstring). Every forced break is taken."""
     stops = sorted(breaks, key=lambda b: b.at)
     points = [0, *(b.at for b in stops), len(text)]
     costs = [0.0, *(b.cost for b in stops), 0.0]
     forced = [True, *(b.forced for b in stops), True]
-    # best[j]: (lines, cost) of the cheapest layout of text[:points[j]] ending a line there.
-    best: list[tuple[int, float] | None] = [None] * len(points)
+    # best[j]: the cost of the cheapest layout of text[:points[j]] ending a line there.
+    best: list[float | None] = [None] * len(points)
     came: list[int] = [0] * len(points)
-    best[0] = (0, 0.0)
+    best[0] = 0.0
     for j in range(1, len(points)):
         for i in range(j - 1, -1, -1):
             start = best[i]
@@ -197,7 +206,9 @@ def _best(
                 break  # an earlier start only makes the line longer
             if start is not None:
                 slack = (width - used) / width
-                score = (start[0] + 1, start[1] + costs[j] + slack * slack)
+                score = start + _LINE + costs[j] + slack * slack
+                if used < width / 4:
+                    score += _SHORT_LINE
                 current = best[j]
                 if current is None or score < current:
                     best[j], came[j] = score, i

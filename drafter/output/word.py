@@ -66,6 +66,16 @@ def core_text(text: str) -> str:
     return text if len(text) <= _CORE_MAX else text[: _CORE_MAX - 1] + "…"
 
 
+# What follows w:snapToGrid in a w:pPr (ECMA-376 Part 1, CT_PPrBase).
+_AFTER_SNAP_TO_GRID = tuple(
+    f"w:{tag}"
+    for tag in (
+        *("spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc"),
+        *("textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId"),
+        *("cnfStyle", "rPr", "sectPr", "pPrChange"),
+    )
+)
+
 # Quotation marks, dashes, ellipses, the middle dot: Chinese punctuation a Latin font has too.
 _WIDE = re.compile(f"([{re.escape(WIDE_PUNCTUATION)}]+)")
 
@@ -225,8 +235,16 @@ class _Writer:
     def title(self, text: str) -> Paragraph:
         """The title, centred, broken into lines by its meaning where it is longer than one
         line (one paragraph, a line break between the lines, on the line grid)."""
+        from docx.oxml.ns import qn
+
         font = self.profile.title
         para = self.paragraph(center=True, size=font.size)
+        # Off the document grid: LibreOffice (and WPS) give a line whose font is taller than
+        # a grid line two grid lines, so a title of two lines would stand four lines high;
+        # off it, the exact spacing holds there as it does in Word, one grid line a line.
+        p_pr = para._p.get_or_add_pPr()
+        snap = p_pr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "0"})
+        p_pr.insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
         lines = break_title(xml_text(text), self.width_pt, font.size, self.spacing / 20)
         for n, line in enumerate(lines):
             runs = _run(para, line, font, self.profile.latin_font)
