@@ -512,7 +512,8 @@ def test_the_document_says_what_the_txt_rendering_says(sources: bool, detail: st
     while lines and lines[-1] == "":
         lines.pop()
     doc = open_docx(render_file(one, "docx", show_sources=sources))
-    assert [p.text for p in doc.paragraphs] == lines
+    # A long title is one paragraph of several lines (a w:br, read as a newline, between them).
+    assert [p.text.replace("\n", "") for p in doc.paragraphs] == lines
 
 
 def test_the_document_properties_name_the_draft(draft: Draft, default_bytes: bytes) -> None:
