@@ -368,8 +368,7 @@ def check_fonts(doc: DocumentObject, profile: StyleProfile) -> None:
             if east not in chinese or any(got.get(k) != v for k, v in wanted.items()):
                 raise LayoutError(
                     f"Word 文档里有一段文字没有用版式规定的字体：{name} 中的“{text[:20]}”"
-                    f"（字体 {got or '未设置'}）。这是 drafter 的错误，请报告。",
-                    path=p.source,
+                    f"（字体 {got or '未设置'}）。这是 drafter 的错误，请报告。"
                 )
 
 
