@@ -228,6 +228,18 @@ def draft_cmd(
         list[str] | None,
         typer.Option("--keyword", "-k", help="优先选用含这个词的素材（可多次给出）。"),
     ] = None,
+    speaker: Annotated[
+        str | None,
+        typer.Option(
+            "--speaker", help="发言人：与单位一起写在标题下一行（同批量起草）。", show_default=False
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation", help="单位：写在标题下一行、发言人之前。", show_default=False
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="写入文件（默认输出到屏幕）。", show_default=False),
@@ -246,11 +258,23 @@ def draft_cmd(
     check_text_option("--theme", theme)
     check_text_option("--occasion", occasion)
     check_text_option("--keyword", *(keyword or ()))
+    check_text_option("--speaker", *(x for x in [speaker] if x is not None))
+    check_text_option("--organisation", *(x for x in [organisation] if x is not None))
     material = Avoid()
     for path in avoid or []:
         material = material | read_avoid(path)
     request = DraftRequest(
-        theme, parts, points, occasion, seed, detail, material, tuple(keyword or ()), length=length
+        theme,
+        parts,
+        points,
+        occasion,
+        seed,
+        detail,
+        material,
+        tuple(keyword or ()),
+        speaker=speaker,
+        organisation=organisation,
+        length=length,
     )
     request.check()
     form = _format_for(fmt, output, template)
