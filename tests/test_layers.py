@@ -18,6 +18,7 @@ import drafter
 PACKAGE = Path(drafter.__file__).parent
 # Libraries that cost noticeable start-up time to import.
 HEAVY = {"jinja2", "yaml", "docx", "lxml", "opencc", "rich", "typer", "click", "pydantic"}
+HEAVY |= {"prompt_toolkit"}  # line editing for `drafter new` on a terminal
 LAYERS = {
     "errors": 0,
     "workspace": 0,
