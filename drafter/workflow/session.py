@@ -341,7 +341,7 @@ def run_session(
     while True:
         asker.show_draft(draft, review.locked)
         move = asker.ask(
-            "s 保存 / l 序号 锁定 / u 序号 解锁 / r 重抽未锁定的 / p 序号 修改 / q 放弃", "s"
+            "s 保存 / l 序号 锁定 / u 序号 解锁 / r 重抽 / p 序号 修改 / q 放弃", "s"
         ).split()
         action, args = (move[0], move[1:]) if move else ("s", [])
         if action == "s":
