@@ -52,22 +52,23 @@ def break_lines(text: str, width: int, width_of: Callable[[str], int] = char_wid
 def _break_paragraph(text: str, width: int, width_of: Callable[[str], int]) -> list[str]:
     lines: list[list[str]] = [[]]
     used = 0
+    full = False  # a blank did not fit: the line ends before the next token, by the rules
     tokens = _TOKENS.findall(text)
     # A run of letters longer than a line is cut where it must be, character by character.
     tokens = [t for token in tokens for t in _fit(token, width, width_of)]
     for token in tokens:
         size = _cells(token, width_of)
         line = lines[-1]
-        if used + size <= width or not line:
+        if (used + size <= width and not full) or not line:
             if token.isspace() and not line and len(lines) > 1:
                 continue  # no blank at the start of a wrapped line
             line.append(token)
             used += size
             continue
         if token.isspace():  # a break at a blank: the blank itself goes
-            lines.append([])
-            used = 0
+            full = True
             continue
+        full = False
         # Push characters down until the new line may start with them and the old may end.
         moved: list[str] = []
         while len(line) > 1 and (
@@ -76,11 +77,11 @@ def _break_paragraph(text: str, width: int, width_of: Callable[[str], int]) -> l
             or line[-1][-1] in NO_END
         ):
             moved.insert(0, line.pop())
+        while moved and moved[0].isspace():
+            moved.pop(0)  # the blank that was the break goes
         if sum(_cells(t, width_of) for t in [*moved, token]) > width:
             line.extend(moved)  # too much to move: the mark starts the line after all
             moved = []
-        while moved and moved[0].isspace():
-            moved.pop(0)
         while line and line[-1].isspace():
             line.pop()
         lines.append([*moved, token])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -69,9 +70,11 @@ def test_any_mix_of_characters_and_punctuation(text: str, width: int) -> None:
     lines = break_lines(text, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert all(cells(line) <= width for line in lines)
-    # Punctuation starts a line only when nothing can go down with it: the line before is one
-    # character, or marks only (a run of marks longer than a line).
+    # Punctuation starts a line only when nothing could go down with it: besides marks and
+    # blanks, the line before holds one character or one run of letters and digits at most
+    # (moving it would leave that line empty, and a run of marks does not fit in one line).
+    marks = NO_START | NO_END | set("—… ")
     for before, line in itertools.pairwise(lines):
         if line[:1] in NO_START:
-            marks = NO_START | NO_END | set("—…")
-            assert len(before) == 1 or all(c in marks for c in before), (before, line)
+            rest = "".join(c for c in before if c not in marks)
+            assert re.fullmatch(r"[A-Za-z0-9.%+\-/]*|.", rest), (before, line)
