@@ -19,6 +19,7 @@ import pytest
 HEAVY = (
     *("jinja2", "markupsafe", "yaml", "docx", "lxml", "opencc", "rich", "pydantic"),
     *("selectolax", "pdfminer", "markdown_it"),
+    "prompt_toolkit",  # only `drafter new` on a terminal edits lines with it
 )
 
 _ENTRY_POINT = (

@@ -21,6 +21,7 @@ PACKAGE = Path(drafter.__file__).parent
 HEAVY = {
     *("jinja2", "yaml", "docx", "lxml", "opencc", "rich", "typer", "click", "pydantic"),
     *("selectolax", "pdfminer", "markdown_it"),
+    "prompt_toolkit",  # line editing for `drafter new` on a terminal
 }
 LAYERS = {
     "errors": 0,

@@ -323,7 +323,8 @@ def new_cmd(
     style: StyleOpt = None,
     bank: BankOpt = None,
 ) -> None:
-    """在终端里一步步起草：选主题、部分数和场合，逐部分保留、重抽、挑备选或修改，最后保存。"""
+    """在终端里一步步起草：选主题、部分数、要点数、场合和详略，填上发言人和单位，逐部分保留、重抽、
+    挑备选或修改（原文预先填好，可直接改），最后保存。Ctrl-C 随时退出，不保存。"""
     import sys
 
     from drafter.errors import UsageError
@@ -340,7 +341,25 @@ def new_cmd(
     index = load_index(*_bank_dirs(bank))
     if style is not None:
         check_style(style)  # named now, not after the writer's work
-    saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root, style=style)
+    # The command that reproduces the first draft names the same workspace and bank.
+    program = ["drafter"]
+    if _State.root is not None:
+        program += ["--root", str(_State.root)]
+    program.append("draft")
+    if bank is not None:
+        program += ["--bank", str(bank)]
+    try:
+        saved = run_session(
+            index,
+            RichAsker(scripted=script),
+            seed=seed,
+            root=_State.root,
+            style=style,
+            program=program,
+        )
+    except KeyboardInterrupt:
+        # Leaving with Ctrl-C is the writer's choice, not an error: no message, status 130.
+        raise typer.Exit(130) from None
     from drafter.cli.console import note
 
     if saved is None:

@@ -733,7 +733,7 @@ def test_batch_and_new_with_a_broken_profile_exit_2_and_write_nothing(cwd: Path)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "bad.yaml:2:9: " in result.stderr and "不认识的字号" in result.stderr
 
-    answers = "".join(f"{a}\n" for a in ["1", "4", "1", "", "", "", "", "s", "docx", "x.docx"])
+    answers = "".join(f"{a}\n" for a in ["1", "4", "", "1", "", "", "", "s", "docx", "x.docx"])
     result = run("new", "--script", "--seed", "5", "--style", "bad.yaml", stdin=answers)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "bad.yaml:2:9: " in result.stderr
@@ -829,7 +829,7 @@ def test_a_control_character_in_the_theme_is_not_a_crash(cwd: Path) -> None:
 
 
 def test_new_script_saves_a_docx_with_the_style(cwd: Path) -> None:
-    answers = ["1", "4", "1", "", "", "", "", "s", "docx", ""]  # the default path
+    answers = ["1", "4", "", "1", "", "", "", "", "", "", "", "s", "docx", ""]  # default path
     stdin = "".join(f"{a}\n" for a in answers)
     result = run("new", "--script", "--seed", "5", "--style", str(CUSTOM), stdin=stdin)
     assert result.exit_code == 0, (result.stdout, result.stderr)
@@ -843,7 +843,7 @@ def test_new_script_saves_a_docx_with_the_style(cwd: Path) -> None:
 
 
 def test_new_script_saves_a_docx_in_the_default_layout(cwd: Path) -> None:
-    answers = ["1", "4", "1", "", "", "", "", "s", "docx", "稿.docx"]
+    answers = ["1", "4", "", "1", "", "", "", "", "", "", "", "s", "docx", "稿.docx"]
     result = run("new", "--script", "--seed", "5", stdin="".join(f"{a}\n" for a in answers))
     assert result.exit_code == 0, (result.stdout, result.stderr)
     expected = compose(load_index(BANK), DraftRequest(THEME, 4, seed=5))
