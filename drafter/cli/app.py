@@ -320,6 +320,22 @@ def new_cmd(
         bool,
         typer.Option("--script", help="不需要终端：从标准输入逐行读取每个问题的回答。"),
     ] = False,
+    speaker: Annotated[
+        str | None,
+        typer.Option(
+            "--speaker",
+            help="发言人（问到时作默认值，回车即用）：写在标题下一行。",
+            show_default=False,
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            help="单位（问到时作默认值，回车即用）：写在标题下一行。",
+            show_default=False,
+        ),
+    ] = None,
     style: StyleOpt = None,
     bank: BankOpt = None,
 ) -> None:
@@ -338,6 +354,8 @@ def new_cmd(
     from drafter.drafting.index import load_index
     from drafter.workflow.session import run_session
 
+    check_text_option("--speaker", *(x for x in [speaker] if x is not None))
+    check_text_option("--organisation", *(x for x in [organisation] if x is not None))
     index = load_index(*_bank_dirs(bank))
     if style is not None:
         check_style(style)  # named now, not after the writer's work
@@ -356,6 +374,8 @@ def new_cmd(
             root=_State.root,
             style=style,
             program=program,
+            speaker=speaker,
+            organisation=organisation,
         )
     except KeyboardInterrupt:
         # Leaving with Ctrl-C is the writer's choice, not an error: no message, status 130.

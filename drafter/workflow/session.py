@@ -91,7 +91,9 @@ def _number(asker: Asker, question: str, low: int, high: int, default: int) -> i
         asker.say(f"只能是 {low} 或 {high}。" if high == low + 1 else f"只能是 {low}–{high}。")
 
 
-def _setup(index: BankIndex, asker: Asker, seed: int | None) -> DraftRequest:
+def _setup(
+    index: BankIndex, asker: Asker, seed: int | None, by: tuple[str | None, str | None]
+) -> DraftRequest:
     themes = [t.name for t in index.themes.themes]
     asker.say("可选主题：" + "；".join(f"{i}. {n}" for i, n in enumerate(themes, start=1)))
     while True:
@@ -118,8 +120,9 @@ def _setup(index: BankIndex, asker: Asker, seed: int | None) -> DraftRequest:
     asker.say("详略：1. 提纲（只列要点）；2. 全文（每条要点附一段展开）")
     labels = list(_DETAILS)
     detail = _DETAILS[labels[_choice(asker, "详略（序号）", labels, aliases=DETAILS) - 1]]
-    speaker = asker.ask("发言人（可不填，回车跳过）", "").strip() or None
-    organisation = asker.ask("单位（可不填，回车跳过）", "").strip() or None
+    # --speaker/--organisation come as the defaults: Enter keeps them.
+    speaker = asker.ask("发言人（可不填，回车跳过）", by[0] or "").strip() or None
+    organisation = asker.ask("单位（可不填，回车跳过）", by[1] or "").strip() or None
     return DraftRequest(
         theme=theme,
         parts=parts,
@@ -140,6 +143,8 @@ def reproduce_command(request: DraftRequest, seed: int, program: Sequence[str]) 
         *("--theme", request.theme, "--parts", str(request.parts)),
         *("--points", str(request.points), "--occasion", request.occasion),
         *("--detail", request.detail, "--seed", str(seed)),
+        *(("--speaker", request.speaker) if request.speaker else ()),
+        *(("--organisation", request.organisation) if request.organisation else ()),
     ]
     return " ".join(shlex.quote(w) for w in words)
 
@@ -322,15 +327,17 @@ def run_session(
     root: Path | None = None,
     style: Path | None = None,
     program: Sequence[str] = ("drafter", "draft"),
+    speaker: str | None = None,
+    organisation: str | None = None,
 ) -> Saved | None:
     """The whole session; the saved draft, or None when the writer leaves without saving.
     ``style`` is the Word style profile used if the writer saves as docx; ``program`` starts
-    the command that reproduces the first draft (the CLI adds its --root and --bank)."""
-    request = _setup(index, asker, seed)
+    the command that reproduces the first draft (the CLI adds its --root and --bank);
+    ``speaker`` and ``organisation`` are the answers offered by default."""
+    request = _setup(index, asker, seed, (speaker, organisation))
     composer = Composer(index, request)
     draft = composer.compose()
-    without = "（发言人、单位不在其中）" if request.speaker or request.organisation else ""
-    asker.say(f"随机种子：{draft.seed}。用这条命令可重现初稿{without}：")
+    asker.say(f"随机种子：{draft.seed}。用这条命令可重现初稿：")
     asker.say(reproduce_command(request, draft.seed, program), wrap=False)
     for note in draft.notes:
         asker.say(note)

@@ -322,15 +322,33 @@ def test_the_seed_hint_is_a_command_that_gives_the_same_draft(
     answers = setup(theme, "3", points="4", occasion="2", detail="2", speaker="张三")
     result = new(runner, [*answers, "", "", "", "s", "json", "s.json"], seed=7)
     assert result.exit_code == 0, result.output
-    assert "随机种子：7。用这条命令可重现初稿（发言人、单位不在其中）：" in result.stdout
+    assert "随机种子：7。用这条命令可重现初稿：" in result.stdout
     command = next(line for line in result.stdout.splitlines() if line.startswith("drafter "))
     words = shlex.split(command)  # as a POSIX shell reads it: no $HOME expanded, quotes kept
-    assert words[:2] == ["drafter", "draft"] and words[-2:] == ["--seed", "7"]
+    assert words[:2] == ["drafter", "draft"] and words[-4:] == ["--seed", "7", "--speaker", "张三"]
     again = runner.invoke(app, [*words[1:], "--format", "json"])
     assert again.exit_code == 0, again.output
     saved = saved_json(cwd / "s.json")
     assert saved["speaker"] == "张三"
-    assert json.loads(again.stdout) == {**saved, "speaker": None}
+    assert json.loads(again.stdout) == saved  # the speaker too: draft takes --speaker
+
+
+def test_speaker_and_organisation_options_are_the_answers_enter_keeps(
+    runner: CliRunner, cwd: Path
+) -> None:
+    answers = setup("1", "3")  # Enter at the speaker and organisation questions
+    args = ["--speaker", "李四", "--organisation", "市委办公室"]
+    result = runner.invoke(
+        app,
+        ["new", "--script", "--seed", "5", *args],
+        input=lines(*answers, "", "", "", "s", "json", "o.json"),
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    saved = saved_json(cwd / "o.json")
+    assert (saved["speaker"], saved["organisation"]) == ("李四", "市委办公室")
+    command = next(line for line in result.stdout.splitlines() if line.startswith("drafter "))
+    assert shlex.split(command)[-4:] == [*args[:1], "李四", "--organisation", "市委办公室"]
 
 
 def test_the_seed_command_names_the_root_and_bank_given_to_new(
