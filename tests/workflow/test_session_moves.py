@@ -463,15 +463,18 @@ def test_rich_previews_fit_the_width_for_many_drafts(width: int) -> None:
 
 
 def test_the_title_line_does_not_repeat_the_occasion(runner: CliRunner, cwd: Path) -> None:
-    title = first_draft().title
-    assert title.endswith("——研讨发言")  # this seed's title names the occasion
-    result = new(runner, [*THREE, "", "", "", "q"])
+    index = load_index(BANK)
+    titles = {s: compose(index, DraftRequest(THEME, 3, seed=s)).title for s in range(1, 41)}
+    # A seed whose title names the occasion, and one whose title does not.
+    named = next(s for s, t in titles.items() if t.endswith("——研讨发言"))
+    plain = next(s for s, t in titles.items() if "研讨发言" not in t)
+    result = new(runner, [*THREE, "", "", "", "q"], seed=named)
     assert result.exit_code == 0, result.output
-    assert title in result.stdout.splitlines()
+    assert titles[named] in result.stdout.splitlines()
     assert "研讨发言  研讨发言" not in result.stdout
     # A title without it still gets the occasion beside it.
-    other = new(runner, [*setup(), "", "", "", "", "q"])
-    assert "在激励干部担当作为专题研讨会上的发言  研讨发言" in other.stdout.splitlines()
+    other = new(runner, [*THREE, "", "", "", "q"], seed=plain)
+    assert f"{titles[plain]}  研讨发言" in other.stdout.splitlines()
 
 
 # ── start-up ─────────────────────────────────────────────────────────────────────────────────
