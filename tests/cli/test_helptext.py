@@ -112,7 +112,9 @@ def test_every_example_is_a_working_command_line(
     ctx = command.make_context("drafter", list(args))
     while hasattr(ctx.command, "commands"):
         # click keeps the command's name apart ("_protected_args" in typer's vendored click)
-        protected = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", [])
+        protected: list[str] = getattr(ctx, "_protected_args", None) or getattr(
+            ctx, "protected_args", []
+        )
         name, *rest = [*protected, *ctx.args]
         sub = ctx.command.commands[name]
         ctx = sub.make_context(name, rest, parent=ctx)
