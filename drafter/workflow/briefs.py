@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drafter.bank.store import KINDS
+from drafter.drafting.coverage import did_you_mean
 from drafter.drafting.model import (
     DETAILS,
     POINTS_RANGE,
@@ -501,8 +502,6 @@ def read_briefs(paths: Iterable[Path], root: Path | None = None) -> BriefSet:
 def theme_typos(briefs: Iterable[Brief], book: ThemeBook) -> list[str]:
     """Warnings for themes one character away from a curated theme (激励干部担当做为): such a
     theme is still drafted as a free theme, so it is named, not refused."""
-    from drafter.drafting.coverage import did_you_mean
-
     warnings = []
     for brief in briefs:
         guess = did_you_mean(book, brief.theme)
