@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from drafter import __version__
 from drafter.cli.convert import speed_up
+from drafter.cli.helptext import localise
 from drafter.cli.options import BankOpt, StyleOpt, check_style, check_text_option
 from drafter.cli.options import State as _State
 from drafter.cli.options import bank_dirs as _bank_dirs
@@ -22,11 +23,13 @@ class _Group(TyperGroup):
     """The one place where a ``DrafterError`` becomes a red message and an exit code.
 
     Built once per run with every command below it, so it also gives their options converters
-    that need no pydantic (see ``cliconvert``): typer 0.29's cost us most of the start-up.
+    that need no pydantic (see ``cliconvert``): typer 0.29's cost us most of the start-up; and
+    gives them all the Chinese help and error frame (see ``helptext``).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        localise(self)  # first: speed_up wraps the help option this makes Chinese
         speed_up(self)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: vendored or not, by typer version
