@@ -5,13 +5,18 @@ nothing is written into the repository). Each synthetic file holds one or two se
 light, deterministic variation: seed order, a numbered title, lines swapped in the noise tail,
 and encoding/line-end variants (GBK, CRLF, UTF-8 BOM). A fixed random seed keeps runs comparable.
 
-Two measurements, each repeated ``--repeat`` times (the median is reported):
+Measurements, each repeated ``--repeat`` times (the median is reported):
 
 * baseline: read + decode + normalise every file
   (``drafter.files.decoding.read_document`` + ``drafter.text.normalize.normalize_text``);
-* full job: ``drafter.corpus.parse.parse_file`` on every file, ``drafter.mining.miner.mine_documents`` with the
+* full job: ``drafter.corpus.parse.parse_file`` on every file, ``mine_documents`` with the
   repository's ``phrasebank/dimensions.yaml``, and ``drafter.bank.store.write_kind`` for every kind
-  into a temporary directory.
+  into a temporary directory; wall time and CPU time (``time.process_time``) per phase, and the
+  parse+mine throughput per core from the CPU time;
+* ``drafter mine`` itself (``mine_corpus`` into a new bank) with ``--jobs 1`` and ``--jobs 2``,
+  alternating, with the ratio of their wall times; CPU time includes the worker processes;
+* with ``--compare DIR``, the full job of another copy of drafter (``git archive <commit>
+  drafter phrasebank | tar -x -C DIR``) and of this one, each in a fresh process, alternating.
 
 Run:  /tmp/venv/bin/python bench/bench_parse_mine.py [--mb 50] [--repeat 3] [--seeds DIR]
 """
@@ -20,12 +25,15 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import json
 import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +51,11 @@ from drafter.corpus.parse import parse_file
 from drafter.errors import InputError
 from drafter.files.decoding import decode_bytes, read_document
 from drafter.files.yamlio import MAX_BYTES as YAML_MAX_BYTES
-from drafter.mining.miner import mine_documents
+
+try:
+    from drafter.mining.entries import mine_documents
+except ImportError:  # drafter before miner.py was split (--compare with an older copy)
+    from drafter.mining.miner import mine_documents  # type: ignore[attr-defined]
 from drafter.text.normalize import normalize_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -177,6 +189,7 @@ class JobResult:
     also_in: int  # sources recorded beyond each entry's first one
     bank_bytes: dict[str, int]
     phases: dict[str, float]
+    cpu: dict[str, float]  # CPU seconds (process_time) by phase
 
 
 def run_baseline(files: list[Path]) -> int:
@@ -189,7 +202,7 @@ def run_baseline(files: list[Path]) -> int:
 
 def run_full_job(files: list[Path], lexicon_path: Path, out_dir: Path) -> JobResult:
     """Parse every file, mine the documents and write every bank file into ``out_dir``."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     lexicon = load_lexicon(lexicon_path)
     documents: list[Document] = []
     failures: list[tuple[str, str]] = []
@@ -198,11 +211,11 @@ def run_full_job(files: list[Path], lexicon_path: Path, out_dir: Path) -> JobRes
             documents.extend(parse_file(path))
         except InputError as exc:
             failures.append((path.name, exc.user_message()))
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     mined: dict[str, list[Entry]] = mine_documents(documents, lexicon)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     bank_bytes = {kind: write_kind(out_dir, kind, mined[kind]).stat().st_size for kind in KINDS}
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
     return JobResult(
         documents=len(documents),
         speeches=sum(1 for d in documents if len(d.parts) >= SPEECH_MIN_PARTS),
@@ -211,7 +224,74 @@ def run_full_job(files: list[Path], lexicon_path: Path, out_dir: Path) -> JobRes
         also_in=sum(len(e.also_in) for entries in mined.values() for e in entries),
         bank_bytes=bank_bytes,
         phases={"parse": t1 - t0, "mine": t2 - t1, "write": t3 - t2},
+        cpu={"parse": c1 - c0, "mine": c2 - c1, "write": c3 - c2},
     )
+
+
+@dataclass
+class MineRun:
+    wall: float
+    cpu: float  # this process and its (finished) worker processes
+    duplicates: int
+    speeches: int
+    digest: str  # of the bank written, to check that --jobs changes no byte
+
+
+def _cpu_with_children() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def run_mine(corpus_dir: Path, out_dir: Path, jobs: int) -> MineRun:
+    """``drafter mine CORPUS --out OUT --jobs J``, in this process (workers are its children)."""
+    import hashlib
+
+    from drafter.mining.miner import MineRequest, mine_corpus
+
+    cpu0, t0 = _cpu_with_children(), time.perf_counter()
+    report = mine_corpus(MineRequest((corpus_dir,), out_dir, jobs=jobs))
+    wall, cpu = time.perf_counter() - t0, _cpu_with_children() - cpu0
+    digest = hashlib.sha1()
+    for path in sorted(out_dir.glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return MineRun(wall, cpu, report.duplicates, report.speeches, digest.hexdigest())
+
+
+def run_child(corpus_dir: Path, lexicon_path: Path, out_dir: Path) -> None:
+    """One full job in this (fresh) process, its figures as JSON on stdout (``--compare``)."""
+    files = sorted(p for p in corpus_dir.iterdir() if p.is_file())
+    normalize_text(read_document(files[0]))  # OpenCC's dictionaries, outside the timing
+    result = run_full_job(files, lexicon_path, out_dir)
+    print(json.dumps({"phases": result.phases, "cpu": result.cpu, "entries": result.entries}))
+
+
+def compare_full_jobs(
+    other: Path, corpus: Corpus, lexicon: Path, root: Path, repeat: int
+) -> dict[str, list[dict[str, dict[str, float]]]]:
+    """The full job of drafter at ``other`` and of this one, in fresh processes, alternating."""
+    runs: dict[str, list[dict[str, dict[str, float]]]] = {"other": [], "this": []}
+    for r in range(repeat):
+        for label in ("other", "this") if r % 2 == 0 else ("this", "other"):
+            env = dict(os.environ)
+            env.pop("PYTHONPATH", None)
+            if label == "other":
+                env["PYTHONPATH"] = str(other)
+            out = root / f"compare-{label}-{r}"
+            out.mkdir()
+            child = [sys.executable, __file__, "--child", str(corpus.directory), str(out)]
+            done = subprocess.run(
+                [*child, "--lexicon", str(lexicon)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            runs[label].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            shutil.rmtree(out)
+    if [r["entries"] for r in runs["other"]] != [r["entries"] for r in runs["this"]]:
+        print("WARNING: the two copies of drafter mined different entries")
+    return runs
 
 
 T = TypeVar("T")
@@ -235,18 +315,32 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        choices=("both", "baseline", "full"),
+        choices=("both", "baseline", "full", "jobs"),
         default="both",
-        help="run only one measurement (e.g. under a profiler)",
+        help="run only one measurement (e.g. under a profiler); both: all of them",
     )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="also time the full job of the drafter package in DIR (e.g. the last release)",
+    )
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.mb <= 0 or args.repeat < 1:
         parser.error("--mb must be > 0 and --repeat >= 1")
     return args
 
 
+def _per_core(mb: float, cpu: dict[str, float]) -> float:
+    return mb / (cpu["parse"] + cpu["mine"])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
+    if args.child:
+        run_child(args.child[0], args.lexicon, args.child[1])
+        return 0
     seeds = load_seeds(args.seeds)
     cores = os.cpu_count()
     with tempfile.TemporaryDirectory(prefix="drafter-bench-") as tmp:
@@ -263,7 +357,13 @@ def main(argv: list[str] | None = None) -> int:
         base_times: list[float] = []
         full_times: list[float] = []
         results: list[JobResult] = []
+        mine_runs: dict[int, list[MineRun]] = {1: [], 2: []}
         for r in range(args.repeat):
+            if args.only in ("both", "jobs"):
+                for jobs in (1, 2) if r % 2 == 0 else (2, 1):
+                    out_dir = root / f"mine-{r}-{jobs}"
+                    mine_runs[jobs].append(run_mine(corpus_dir, out_dir, jobs))
+                    shutil.rmtree(out_dir)
             if args.only in ("both", "baseline"):
                 start = time.perf_counter()
                 run_baseline(files)
@@ -301,9 +401,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"full job runs: {', '.join(f'{t:.3f}' for t in full_times)} s")
             for phase in ("parse", "mine", "write"):
                 median = statistics.median(res.phases[phase] for res in results)
-                print(f"full job {phase} median: {median:.3f} s")
+                cpu = statistics.median(res.cpu[phase] for res in results)
+                print(f"full job {phase} median: {median:.3f} s (CPU {cpu:.3f} s)")
             print(f"full job throughput: {mb / full:.2f} MB/s")
             print(f"full job throughput per core (single process): {mb / full:.2f} MB/s")
+            per_core = [_per_core(mb, res.cpu) for res in results]
+            print(
+                f"parse+mine throughput per core (CPU time) median: "
+                f"{statistics.median(per_core):.2f} MB/s "
+                f"(runs: {', '.join(f'{v:.2f}' for v in per_core)})"
+            )
             if base_times:
                 print(f"ratio full/baseline time: {full / statistics.median(base_times):.2f}")
             last = results[-1]
@@ -330,7 +437,46 @@ def main(argv: list[str] | None = None) -> int:
                 for r in results
             ):
                 print("WARNING: counts differ between repeats")
+        if mine_runs[1]:
+            _print_jobs(mb, mine_runs)
+        if args.compare:
+            runs = compare_full_jobs(args.compare, corpus, args.lexicon, root, args.repeat)
+            _print_compare(mb, runs, args.compare)
     return 0
+
+
+def _print_jobs(mb: float, runs: dict[int, list[MineRun]]) -> None:
+    first = runs[1][0]
+    print(
+        f"drafter mine (mine_corpus, --out a new bank): {first.speeches} speeches, "
+        f"{first.duplicates} left out as copies of others"
+    )
+    walls = {jobs: statistics.median(r.wall for r in rs) for jobs, rs in runs.items()}
+    for jobs, rs in runs.items():
+        cpu = statistics.median(r.cpu for r in rs)
+        print(
+            f"drafter mine --jobs {jobs} median: {walls[jobs]:.3f} s wall "
+            f"({', '.join(f'{r.wall:.3f}' for r in rs)}), {mb / walls[jobs]:.2f} MB/s, "
+            f"CPU {cpu:.3f} s incl. workers ({mb / cpu:.2f} MB/s per core)"
+        )
+    print(
+        f"ratio --jobs 2 / --jobs 1 wall time: {walls[2] / walls[1]:.2f} ({walls[1] / walls[2]:.2f}x faster)"
+    )
+    digests = {r.digest for rs in runs.values() for r in rs}
+    print(f"--jobs 1 and --jobs 2 banks identical: {'yes' if len(digests) == 1 else 'NO'}")
+
+
+def _print_compare(
+    mb: float, runs: dict[str, list[dict[str, dict[str, float]]]], other: Path
+) -> None:
+    per_core = {
+        label: statistics.median(_per_core(mb, r["cpu"]) for r in rs) for label, rs in runs.items()
+    }
+    for label, rs in runs.items():
+        name = str(other) if label == "other" else "this checkout"
+        values = ", ".join(f"{_per_core(mb, r['cpu']):.2f}" for r in rs)
+        print(f"compare: parse+mine per core (CPU), {name}: {per_core[label]:.2f} MB/s ({values})")
+    print(f"compare: ratio this / {other}: {per_core['this'] / per_core['other']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -37,9 +37,12 @@ _EXPORTS = {
     "UsageError": "errors",
     "DraftError": "errors",
     "TemplateError": "errors",
-    "MineReport": "mining.miner",
+    "MineReport": "mining.report",
+    "FileSummary": "mining.report",
+    "MineRequest": "mining.miner",
     "mine": "mining.miner",
-    "mine_documents": "mining.miner",
+    "mine_corpus": "mining.miner",
+    "mine_documents": "mining.entries",
     "Document": "corpus.models",
     "ParseResult": "corpus.models",
     "Part": "corpus.models",
@@ -80,8 +83,10 @@ __all__ = [
     "DraftRequest",
     "DrafterError",
     "Entry",
+    "FileSummary",
     "InputError",
     "MineReport",
+    "MineRequest",
     "NewEntries",
     "ParseResult",
     "Part",
@@ -100,6 +105,7 @@ __all__ = [
     "load_index",
     "merge_duplicates",
     "mine",
+    "mine_corpus",
     "mine_documents",
     "parse_file",
     "parse_paths",
@@ -133,7 +139,9 @@ if TYPE_CHECKING:
         TemplateError,
         UsageError,
     )
-    from drafter.mining.miner import MineReport, mine, mine_documents
+    from drafter.mining.entries import mine_documents
+    from drafter.mining.miner import MineRequest, mine, mine_corpus
+    from drafter.mining.report import FileSummary, MineReport
     from drafter.output.templates import render
     from drafter.workflow.batch import BatchOptions, BatchReport, check_batch, run_batch
     from drafter.workflow.briefs import Brief, read_briefs

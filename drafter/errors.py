@@ -74,3 +74,10 @@ class InvalidEntry(BankError):
     """An entry a user wrote (``bank edit``, ``bank import``) that breaks the bank's rules."""
 
     exit_code = 1
+
+
+class LayoutError(DrafterError):
+    """A Word document that came out other than its style profile says (a run without the
+    profile's fonts): drafter's own mistake, caught before the file is written."""
+
+    exit_code = 1

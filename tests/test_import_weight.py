@@ -16,7 +16,11 @@ import pytest
 
 # Top-level packages --version must not import. click is not listed: typer imports it (or its
 # vendored copy) to build the command line at all.
-HEAVY = ("jinja2", "markupsafe", "yaml", "docx", "lxml", "opencc", "rich", "pydantic")
+HEAVY = (
+    *("jinja2", "markupsafe", "yaml", "docx", "lxml", "opencc", "rich", "pydantic"),
+    *("selectolax", "pdfminer", "markdown_it"),
+    "prompt_toolkit",  # only `drafter new` on a terminal edits lines with it
+)
 
 _ENTRY_POINT = (
     "import sys; sys.argv = ['drafter', '--version']; from drafter.cli import main; main()"

@@ -1,6 +1,7 @@
 """The package's layering, read from the source: imports point one way, and none is circular.
 
-errors/workspace < files < text < corpus < bank < mining | drafting < output < workflow < cli.
+errors/workspace < files < text < formats < corpus < bank < mining | drafting < output < workflow
+< cli.
 An import inside a function hides a cycle from Python until it bites, so those count too. They are
 allowed only where they keep start-up fast: in the CLI, and for modules that load a heavy
 third-party library as they are imported.
@@ -17,19 +18,24 @@ import drafter
 
 PACKAGE = Path(drafter.__file__).parent
 # Libraries that cost noticeable start-up time to import.
-HEAVY = {"jinja2", "yaml", "docx", "lxml", "opencc", "rich", "typer", "click", "pydantic"}
+HEAVY = {
+    *("jinja2", "yaml", "docx", "lxml", "opencc", "rich", "typer", "click", "pydantic"),
+    *("selectolax", "pdfminer", "markdown_it"),
+    "prompt_toolkit",  # line editing for `drafter new` on a terminal
+}
 LAYERS = {
     "errors": 0,
     "workspace": 0,
     "files": 1,
     "text": 2,
-    "corpus": 3,
-    "bank": 4,
-    "mining": 5,
-    "drafting": 5,
-    "output": 6,
-    "workflow": 7,
-    "cli": 8,
+    "formats": 3,
+    "corpus": 4,
+    "bank": 5,
+    "mining": 6,
+    "drafting": 6,
+    "output": 7,
+    "workflow": 8,
+    "cli": 9,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +37,28 @@ class Lexicon:
                 return dim.name
         return OTHER if name == OTHER else None
 
+    @cached_property
+    def _keywords_by_char(self) -> dict[str, list[tuple[int, str]]]:
+        """(dimension number, keyword) by the keyword's first character."""
+        index: dict[str, list[tuple[int, str]]] = {}
+        for number, dim in enumerate(self.dimensions):
+            for keyword in dim.keywords:
+                if keyword:  # an empty keyword weighs nothing
+                    index.setdefault(keyword[0], []).append((number, keyword))
+        return index
+
     def scores(self, text: str) -> dict[str, int]:
         """Keyword evidence per dimension; longer keywords weigh more."""
-        result: dict[str, int] = {}
-        for dim in self.dimensions:
-            score = sum(len(k) * text.count(k) for k in dim.keywords)
-            if score:
-                result[dim.name] = score
-        return result
+        # Only keywords whose first character is in the text are counted: mining tags every
+        # entry, and counting each of a hundred keywords in each text was half its time.
+        totals = [0] * len(self.dimensions)
+        index = self._keywords_by_char
+        for char in index.keys() & set(text):
+            for number, keyword in index[char]:
+                totals[number] += len(keyword) * text.count(keyword)
+        return {
+            dim.name: total for dim, total in zip(self.dimensions, totals, strict=True) if total
+        }
 
     def tag(self, text: str, fallback: str = "") -> list[str]:
         """Dimensions of a text, strongest first; the fallback text decides when the text is mute."""

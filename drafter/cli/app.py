@@ -11,10 +11,10 @@ from typer.core import TyperGroup
 
 from drafter import __version__
 from drafter.cli.convert import speed_up
+from drafter.cli.helptext import localise
 from drafter.cli.options import BankOpt, StyleOpt, check_style, check_text_option
 from drafter.cli.options import State as _State
 from drafter.cli.options import bank_dirs as _bank_dirs
-from drafter.cli.options import root as _root
 from drafter.drafting.model import FORMATS, parse_formats
 from drafter.errors import DrafterError, InputError
 
@@ -23,11 +23,13 @@ class _Group(TyperGroup):
     """The one place where a ``DrafterError`` becomes a red message and an exit code.
 
     Built once per run with every command below it, so it also gives their options converters
-    that need no pydantic (see ``cliconvert``): typer 0.29's cost us most of the start-up.
+    that need no pydantic (see ``cliconvert``): typer 0.29's cost us most of the start-up; and
+    gives them all the Chinese help and error frame (see ``helptext``).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        localise(self)  # first: speed_up wraps the help option this makes Chinese
         speed_up(self)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context: vendored or not, by typer version
@@ -93,7 +95,10 @@ def _main(
 
 @app.command("parse")
 def parse_cmd(
-    files: Annotated[list[Path], typer.Argument(help="要解析的文档（可多个）。")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="要解析的文档（可多个）：.txt、.docx、.html/.htm、.md、.pdf。"),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 而不是树形视图。")] = False,
 ) -> None:
     """解析讲话文档：去除网页杂项，识别标题、开头、各部分、要点和结尾。"""
@@ -111,29 +116,6 @@ def parse_cmd(
 
         print_documents(result)
     if result.failures:
-        raise typer.Exit(InputError.exit_code)
-
-
-@app.command("mine")
-def mine_cmd(
-    seeds: Annotated[
-        Path | None,
-        typer.Argument(help="语料目录（默认：工作目录下的 seeds/）。", show_default=False),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="素材库目录（默认：工作目录下的 phrasebank/）。", show_default=False
-        ),
-    ] = None,
-) -> None:
-    """从语料中挖掘素材库（YAML）：标题、句式、要点、引言、开头结尾、引语、常用语。"""
-    from drafter.cli.console import print_mine_report
-    from drafter.mining.miner import mine
-
-    report = mine(seeds or _root() / "seeds", out or _root() / "phrasebank")
-    print_mine_report(report)
-    if report.failures:
         raise typer.Exit(InputError.exit_code)
 
 
@@ -265,6 +247,18 @@ def draft_cmd(
         list[str] | None,
         typer.Option("--keyword", "-k", help="优先选用含这个词的素材（可多次给出）。"),
     ] = None,
+    speaker: Annotated[
+        str | None,
+        typer.Option(
+            "--speaker", help="发言人：与单位一起写在标题下一行（同批量起草）。", show_default=False
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation", help="单位：写在标题下一行、发言人之前。", show_default=False
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="写入文件（默认输出到屏幕）。", show_default=False),
@@ -283,11 +277,23 @@ def draft_cmd(
     check_text_option("--theme", theme)
     check_text_option("--occasion", occasion)
     check_text_option("--keyword", *(keyword or ()))
+    check_text_option("--speaker", *(x for x in [speaker] if x is not None))
+    check_text_option("--organisation", *(x for x in [organisation] if x is not None))
     material = Avoid()
     for path in avoid or []:
         material = material | read_avoid(path)
     request = DraftRequest(
-        theme, parts, points, occasion, seed, detail, material, tuple(keyword or ()), length=length
+        theme,
+        parts,
+        points,
+        occasion,
+        seed,
+        detail,
+        material,
+        tuple(keyword or ()),
+        speaker=speaker,
+        organisation=organisation,
+        length=length,
     )
     request.check()
     if fmt is not None:
@@ -335,10 +341,27 @@ def new_cmd(
         bool,
         typer.Option("--script", help="不需要终端：从标准输入逐行读取每个问题的回答。"),
     ] = False,
+    speaker: Annotated[
+        str | None,
+        typer.Option(
+            "--speaker",
+            help="发言人（问到时作默认值，回车即用）：写在标题下一行。",
+            show_default=False,
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation",
+            help="单位（问到时作默认值，回车即用）：写在标题下一行。",
+            show_default=False,
+        ),
+    ] = None,
     style: StyleOpt = None,
     bank: BankOpt = None,
 ) -> None:
-    """在终端里一步步起草：选主题、部分数和场合，逐部分保留、重抽、挑备选或修改，最后保存。"""
+    """在终端里一步步起草：选主题、部分数、要点数、场合和详略，填上发言人和单位，逐部分保留、重抽、
+    挑备选或修改（原文预先填好，可直接改），最后保存。Ctrl-C 随时退出，不保存。"""
     import sys
 
     from drafter.errors import UsageError
@@ -352,10 +375,32 @@ def new_cmd(
     from drafter.drafting.index import load_index
     from drafter.workflow.session import run_session
 
+    check_text_option("--speaker", *(x for x in [speaker] if x is not None))
+    check_text_option("--organisation", *(x for x in [organisation] if x is not None))
     index = load_index(*_bank_dirs(bank))
     if style is not None:
         check_style(style)  # named now, not after the writer's work
-    saved = run_session(index, RichAsker(scripted=script), seed=seed, root=_State.root, style=style)
+    # The command that reproduces the first draft names the same workspace and bank.
+    program = ["drafter"]
+    if _State.root is not None:
+        program += ["--root", str(_State.root)]
+    program.append("draft")
+    if bank is not None:
+        program += ["--bank", str(bank)]
+    try:
+        saved = run_session(
+            index,
+            RichAsker(scripted=script),
+            seed=seed,
+            root=_State.root,
+            style=style,
+            program=program,
+            speaker=speaker,
+            organisation=organisation,
+        )
+    except KeyboardInterrupt:
+        # Leaving with Ctrl-C is the writer's choice, not an error: no message, status 130.
+        raise typer.Exit(130) from None
     from drafter.cli.console import note
 
     if saved is None:
@@ -453,6 +498,9 @@ def batch_cmd(
 
 
 from drafter.cli.bank import bank_app  # noqa: E402 - the group needs the app's shared options first
+from drafter.cli.minecmd import mine_cmd  # noqa: E402 - the same: it reads the workspace root
+
+app.command("mine")(mine_cmd)
 
 app.add_typer(bank_app, name="bank")
 

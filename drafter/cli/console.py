@@ -10,7 +10,6 @@ if TYPE_CHECKING:
 
     from drafter.corpus.models import ParseResult
     from drafter.drafting.overview import Overview, ThemeStatus
-    from drafter.mining.miner import MineReport
     from drafter.output.templates import TemplateInfo
     from drafter.workflow.batch import BatchReport
     from drafter.workflow.briefs import BriefProblem
@@ -106,27 +105,6 @@ def print_documents(result: ParseResult) -> None:
             tree.add(f"[dim]结尾[/] {escape(_clip(doc.closing))}")
         console.print(tree)
     for failure in result.failures:
-        error(failure.message)
-
-
-def print_mine_report(report: MineReport) -> None:
-    from rich.table import Table
-
-    from drafter.bank.store import KINDS
-
-    console = _console()
-    table = Table(title=f"素材库已写入 {report.out_dir}", title_justify="left")
-    table.add_column("种类")
-    table.add_column("文件")
-    table.add_column("条目", justify="right")
-    for kind, count in report.counts.items():
-        table.add_row(KINDS[kind][2], KINDS[kind][0], str(count))
-    console.print(table)
-    console.print(
-        f"读取文档 {report.documents} 篇，其中讲话 {report.speeches} 篇；"
-        f"保留用户条目 {report.kept_user} 条、停用标记 {report.kept_disabled} 个。"
-    )
-    for failure in report.failures:
         error(failure.message)
 
 

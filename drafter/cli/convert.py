@@ -4,9 +4,11 @@ typer 0.29 converts every option of the command that runs through a pydantic ``T
 built on first use: importing pydantic and building ~15 adapters costs more than all of drafter's
 own start-up. drafter's options are plain ``str``, ``int``, ``float``, ``bool`` and ``Path`` values
 (or lists of them), so each gets a small converter for the values it accepts as they are; any other
-value (a bad number, a file where a folder belongs, ...) goes to typer's own converter, so the
-messages stay typer's. A typer without these internals (older ones, or a later change) is left as
-it is: drafter then works as before, only slower.
+value (a bad number, a file where a folder belongs, ...) goes to typer's own converter, so what
+is refused stays what typer refuses; its English message is reworded in Chinese here
+(``chinese_bad_parameter``), and the same wording is given when typer converts every option itself
+(``DRAFTER_PLAIN_OPTIONS=1``: ``helptext`` rewords it). A typer without these internals (older ones,
+or a later change) is left as it is: drafter then works as before, only slower.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args, get_origin
+
+from typer import BadParameter
 
 DISABLE_ENV = (
     "DRAFTER_PLAIN_OPTIONS"  # set to 1: typer converts every option itself (bench, debugging)
@@ -125,7 +129,10 @@ class _PlainParam:
             result = self.convert(value)
             if result is not _MISS:
                 return result
-        return self._typers().coerce(value, param=param, ctx=ctx)
+        try:
+            return self._typers().coerce(value, param=param, ctx=ctx)
+        except BadParameter as exc:
+            raise chinese_bad_parameter(exc) from None
 
     def _typers(self) -> Any:
         """typer's own converter, built now and kept in the slot for this parameter's later use."""
@@ -196,3 +203,65 @@ def _watch_help_option(command: Any) -> None:
         return option
 
     command.get_help_option = get_help_option
+
+
+class ChineseBadParameter(BadParameter):
+    """A refused option value, worded in Chinese (its message is shown as it is)."""
+
+    def format_message(self) -> str:
+        return str(self.message)
+
+
+def chinese_bad_parameter(exc: BadParameter) -> BadParameter:
+    """typer's refusal of a value, in Chinese; one already in Chinese as it is."""
+    if isinstance(exc, ChineseBadParameter) or exc.param is None:
+        return exc
+    name = param_name(exc.param)
+    return ChineseBadParameter(bad_value_message(name, exc.param, str(exc.message)), exc.ctx)
+
+
+def param_name(param: Any) -> str:
+    """An option by its names (``--parts（-p）``), an argument by its metavar."""
+    opts = [str(o) for o in getattr(param, "opts", ()) if str(o).startswith("-")]
+    if getattr(param, "param_type_name", "") == "option" and opts:
+        ordered = sorted(opts, key=len, reverse=True)
+        return ordered[0] + (f"（{'、'.join(ordered[1:])}）" if ordered[1:] else "")
+    name = getattr(param, "metavar", None) or getattr(param, "name", None) or "?"
+    return str(name).upper()
+
+
+_PATH_PROBLEM = re.compile(
+    r"(?:file|directory|dir|path) '(.*)' "
+    r"(does not exist|is a file|is a directory|is not readable|is not writable)\.",
+    re.IGNORECASE | re.DOTALL,
+)
+_PATH_WORDS = {
+    "does not exist": "不存在",
+    "is a file": "是一个文件，这里要的是目录",
+    "is a directory": "是一个目录，这里要的是文件",
+    "is not readable": "无法读取（没有权限）",
+    "is not writable": "无法写入（没有权限）",
+}
+
+
+def bad_value_message(name: str, param: Any, message: str) -> str:
+    """What is wrong with an option's value, in Chinese, from typer's English ``message``."""
+    problem = _PATH_PROBLEM.fullmatch(message.strip())
+    name += "" if name.endswith("）") else " "
+    if "null byte" in message:
+        return f"{name}的值里有空字节（\\0），不能用作路径"
+    if problem:
+        return f"{name}的路径“{problem.group(1)}”{_PATH_WORDS[problem.group(2).lower()]}"
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    while get_origin(annotation) is list or type(None) in get_args(annotation):
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        if not inner:
+            break
+        annotation = inner[0]
+    if annotation is int:
+        return f"{name}要一个整数，如 3"
+    if annotation is float:
+        return f"{name}要一个数字，如 0.8"
+    if annotation is Path:
+        return f"{name}要一个文件或目录的路径"
+    return f"{name}的值无效"

@@ -9,6 +9,7 @@ from drafter.text.numerals import int_to_chinese
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from drafter.bank.lexicon import Lexicon
     from drafter.bank.ops import NewEntries
@@ -16,7 +17,14 @@ if TYPE_CHECKING:
 
 
 class RichAsker:
-    """Asks on the terminal; with ``scripted`` it reads one answer per line without echo tricks."""
+    """Asks on the terminal; with ``scripted`` it reads one answer per line without echo tricks.
+
+    On a terminal every answer is read with prompt_toolkit, which edits a line by characters on
+    the screen: the kernel's own line editing erases one column for a Backspace over a Chinese
+    character, so the screen showed "错X" while "X" was read. Scripted answers keep Rich's plain
+    line reading (prompt_toolkit would need a terminal), and prompt_toolkit is imported only on
+    the first question asked on a terminal, as it costs start-up time.
+    """
 
     def __init__(
         self,
@@ -31,21 +39,28 @@ class RichAsker:
         self.eof_hint = eof_hint  # what running out of answers means, for the user
 
     def ask(self, question: str, default: str | None = None) -> str:
-        from rich.markup import escape
-        from rich.prompt import Prompt
+        return self._answer(question, default, "")
+
+    def edit(self, question: str, text: str) -> str:
+        """The writer's version of ``text``: on a terminal ``text`` is there to edit; scripted, a
+        line replaces it and an empty line keeps it."""
+        if self.scripted:
+            # The text is on screen in the part just shown; the echo below says what was kept.
+            return self._answer(question, text, "", show_default=False)
+        return self._answer(question, None, text)
+
+    def _answer(
+        self, question: str, default: str | None, prefill: str, show_default: bool = True
+    ) -> str:
 
         from drafter.text.normalize import undecodable
 
         answer: str | None
         try:
-            answer = str(
-                Prompt.ask(
-                    f"[bold cyan]{escape(question)}[/]",
-                    console=self.console,
-                    default=default if default is not None else ...,
-                    show_default=bool(default),
-                )
-            )
+            if self.scripted:
+                answer = self._scripted(question, default, show_default)
+            else:
+                answer = self._typed(question, default, prefill)
         except EOFError:
             raise UsageError(
                 f"回答提前结束：没有更多输入了（{self.eof_hint}），未保存任何文件"
@@ -58,41 +73,115 @@ class RichAsker:
             if self.scripted:
                 raise UsageError(f"{message}：请把输入另存为 UTF-8，未保存任何文件")
             self.console.print(f"[red]{message}，请重新输入[/]")
-            return self.ask(question, default)
+            return self._answer(question, default, prefill, show_default)
         if self.scripted:
-            self.console.print(f"[dim]> {escape(answer)}[/]")
+            self.console.print(_wrapped(f"> {answer}", self.console.width, "dim"))
         return answer
 
-    def say(self, message: str) -> None:
+    def _scripted(self, question: str, default: str | None, show_default: bool) -> str:
         from rich.markup import escape
+        from rich.prompt import Prompt
 
-        self.console.print(escape(message))
+        return str(
+            Prompt.ask(
+                f"[bold cyan]{escape(question)}[/]",
+                console=self.console,
+                default=default if default is not None else ...,
+                show_default=show_default and bool(default),
+            )
+        )
+
+    def _typed(self, question: str, default: str | None, prefill: str) -> str:
+        from prompt_toolkit import prompt
+        from prompt_toolkit.formatted_text import FormattedText
+
+        shown = f" ({default})" if default else ""
+        message = FormattedText([("bold ansicyan", question), ("", f"{shown}: ")])
+        try:
+            answer = prompt(message, default=prefill)
+        except EOFError:  # Ctrl-D on an empty line: leaving, as Ctrl-C does
+            raise KeyboardInterrupt from None
+        return default if default is not None and not answer else answer
+
+    def say(self, message: str, *, wrap: bool = True) -> None:
+        """A message; ``wrap=False`` keeps it one line (a command to copy: the terminal folds
+        it on screen, and a copied fold is not a line break)."""
+        from rich.text import Text
+
+        if not wrap:
+            self.console.print(Text(message), soft_wrap=True)
+            return
+        self.console.print(_wrapped(message, self.console.width))
 
     def show_part(self, part: DraftPart, locked: bool) -> None:
-        from rich.markup import escape
         from rich.panel import Panel
+        from rich.text import Text
 
-        lines = [f"[dim]维度：{escape(part.dimension)}[/]", escape(part.lead), ""]
-        lines += [
-            f"（{int_to_chinese(n)}）{escape(p.lead)}" for n, p in enumerate(part.points, start=1)
-        ]
-        title = f"{int_to_chinese(part.number)}、{escape(part.heading)}" + (" 🔒" if locked else "")
-        self.console.print(Panel("\n".join(lines), title=title, title_align="left"))
+        width = self.console.width - 4  # the panel's border and padding
+        body = Text()
+        body.append_text(_wrapped(f"{int_to_chinese(part.number)}、{part.heading}", width, "bold"))
+        body.append("\n")
+        body.append_text(_wrapped(f"维度：{part.dimension}", width, "dim"))
+        body.append("\n")
+        body.append_text(_wrapped(part.lead, width))
+        body.append("\n")
+        for n, point in enumerate(part.points, start=1):
+            body.append("\n")
+            body.append_text(_wrapped(f"（{int_to_chinese(n)}）{point.lead}", width))
+            if point.body:  # a full draft: the paragraph under the point, set in
+                body.append("\n")
+                body.append_text(_wrapped(point.body, width - 4, "dim", indent=4))
+        title = f"第{int_to_chinese(part.number)}部分" + (" 🔒" if locked else "")
+        self.console.print(Panel(body, title=title, title_align="left"))
 
     def show_draft(self, draft: Draft, locked: set[int]) -> None:
-        from rich.markup import escape
         from rich.tree import Tree
 
-        tree = Tree(f"[bold]{escape(draft.title)}[/]  [dim]{escape(draft.occasion)}[/]")
-        tree.add(f"[dim]开头[/] {escape(draft.opening)}")
+        width = self.console.width
+        # Most titles name the occasion already ("……——研讨发言"): it is not said twice.
+        head = draft.title if draft.occasion in draft.title else f"{draft.title}  {draft.occasion}"
+        root = _wrapped(head, width, "bold")
+        byline = byline_of(draft)
+        if byline:  # the line the saved files carry under the title
+            root.append("\n")
+            root.append_text(_wrapped(byline, width, "dim"))
+        tree = Tree(root)
+        tree.add(_labelled("开头", draft.opening, width - 4))
         for i, part in enumerate(draft.parts):
-            mark = " [yellow]（已锁定）[/]" if i in locked else ""
-            node = tree.add(f"[cyan]{int_to_chinese(part.number)}、{escape(part.heading)}[/]{mark}")
-            node.add(f"[dim]{escape(part.lead)}[/]")
+            mark = "（已锁定）" if i in locked else ""
+            node = tree.add(
+                _wrapped(f"{int_to_chinese(part.number)}、{part.heading}{mark}", width - 4, "cyan")
+            )
+            node.add(_wrapped(part.lead, width - 8, "dim"))
             for n, point in enumerate(part.points, start=1):
-                node.add(f"（{int_to_chinese(n)}）{escape(point.lead)}")
-        tree.add(f"[dim]结尾[/] {escape(draft.closing)}")
+                node.add(_wrapped(f"（{int_to_chinese(n)}）{point.lead}", width - 8))
+        tree.add(_labelled("结尾", draft.closing, width - 4))
         self.console.print(tree)
+
+
+def byline_of(draft: Draft) -> str:
+    """Organisation and speaker as md.j2, txt.j2 and the Word writer put them under the title."""
+    return "　".join(x for x in (draft.organisation, draft.speaker) if x)
+
+
+def _wrapped(text: str, width: int, style: str = "", indent: int = 0) -> Text:
+    """Text broken into lines that Rich shows as they are: no line starts with a comma or a
+    closing quote (Rich, like a terminal, would break a Chinese line before any character)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from drafter.text.linebreak import break_lines
+
+    pad = " " * indent
+    lines = break_lines(text, max(width, 8), cell_len)
+    return Text("\n".join(pad + line for line in lines), style=style, no_wrap=True)
+
+
+def _labelled(label: str, text: str, width: int) -> Text:
+    """``label`` dimmed before ``text``, broken as one paragraph."""
+    shown = _wrapped(f"{label}　{text}", width)
+    shown.stylize("dim", 0, len(label))
+    return shown
 
 
 def ask_new_entries(asker: RichAsker, given: NewEntries, lexicon: Lexicon) -> NewEntries:

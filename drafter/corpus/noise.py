@@ -14,7 +14,7 @@ breadcrumb with its ">" on lines of their own, a label ("来源：") and its val
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from drafter.text.normalize import fold_normalized
@@ -50,6 +50,9 @@ _LICENCE = re.compile(
     r"|本作品.{0,60}(?:著作权法|不适用于该法|版权)",
     re.I,
 )
+# Each form of a licence notice holds one of these; case-folded, the Latin ones begin with W, P or
+# C, which have no other case variants. A line with none of them is no licence notice.
+_LICENCE_WORDS = ("维基", "公有领域", "公共领域", "知识共享", "本作品", *"WwPpCc")
 # The header of an appendix after the text (attachments, glossaries, notes): the speech has ended.
 _APPENDIX = re.compile(
     r"^(?:附件|附录|附表)\s*[\d一二三四五六七八九十]*\s*[:：]?$|^(?:名词解释|名词注释|名词解读|注释|注解|词语解释|术语解释)\s*[:：]?$"
@@ -104,9 +107,17 @@ _PHONE = re.compile(
 )
 _CONTACT = re.compile(
     r"联系人|联系电话|联系方式|咨询电话|服务热线|热线电话|热线[:：]|诚招|经销商|代理商|加盟|招商热线|微信号|"
-    r"QQ[:：号]|扫码|二维码|扫一扫|关注公众号|公众号[:：]|https?://|www\.|[\w.]+@[\w.]+\.[a-z]{2,}|广告|邮编[:：]|地址[:：]",
+    r"QQ[:：号]|扫码|二维码|扫一扫|关注公众号|公众号[:：]|https?://|www\.|广告|邮编[:：]|地址[:：]",
     re.I,
 )
+# Apart, and only tried on a line with an "@": "[\w.]+" runs over Chinese text too, and retried
+# from every character it made the contact test the slowest of all.
+_EMAIL = re.compile(r"[\w.]+@[\w.]+\.[a-z]{2,}", re.I)
+# Every telephone number holds seven digits in a row: a cheap test that rules out most lines.
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+# A breadcrumb needs one of its arrows, or the word 位置: without them its pattern (which tries
+# twenty characters from every position) is not run at all.
+_BREADCRUMB_SIGNS = (">", "»", "›", "位置")
 _COUNT = re.compile(r"^[（(]\s*(?:共)?\s*\d{1,3}\s*篇\s*[）)]$")
 _SUBTITLE = re.compile(r"^(?:——|—|--|－－)\s*\S")
 _SENTENCE_PUNCT = re.compile(r"[。！？；，,;!?]")
@@ -120,12 +131,15 @@ class Para:
     ``role`` is ``text`` for speech or article text, ``byline`` for a reporter or author line,
     ``subtitle`` for a "——" line, ``count`` for a "（2篇）" collection marker, and ``break`` where a
     paid-content marker stood (a likely document boundary). ``line`` is the number of the line it
-    starts on (a line rejoined from several keeps the first one's number).
+    starts on (a line rejoined from several keeps the first one's number). ``cue`` is the
+    formatting cue its file gave that line (``drafter.formats.Cue``: a heading level or "bold"),
+    None for plain text; a line rejoined from several keeps the first one's cue.
     """
 
     text: str
     line: int
     role: str = "text"
+    cue: str | None = None
 
 
 def _is_nav(text: str) -> bool:
@@ -135,24 +149,36 @@ def _is_nav(text: str) -> bool:
         return True
     if _NAV_WORDS.search(text) and (len(text) <= 40 or "|" in text):
         return True
-    if _BREADCRUMB.search(text) and "。" not in text:
+    if (
+        "。" not in text
+        and any(sign in text for sign in _BREADCRUMB_SIGNS)
+        and _BREADCRUMB.search(text)
+    ):
         return True
+    if "|" not in text and "｜" not in text:
+        return False  # one segment
     segments = re.split(r"\s*[|｜]\s*", text)
     return len(segments) >= 3 and all(len(s) <= 12 for s in segments)
 
 
 def _is_meta(text: str) -> bool:
-    if _META.match(text) and len(text) <= 120:
+    if len(text) <= 120 and _META.match(text):
         return True
-    if _META_ANYWHERE.search(text) and len(text) <= 160:
+    if len(text) <= 160 and _META_ANYWHERE.search(text):
         return True
     return bool(_AUTHOR_NOTE.match(text))
 
 
+def _has_phone(text: str) -> bool:
+    return _SEVEN_DIGITS.search(text) is not None and _PHONE.search(text) is not None
+
+
 def _is_contact(text: str) -> bool:
-    if _PHONE.search(text):
+    if _has_phone(text):
         return True
-    return len(text) <= 80 and bool(_CONTACT.search(text))
+    return len(text) <= 80 and (
+        _CONTACT.search(text) is not None or ("@" in text and _EMAIL.search(text) is not None)
+    )
 
 
 def _is_short_unpunctuated(text: str) -> bool:
@@ -161,14 +187,14 @@ def _is_short_unpunctuated(text: str) -> bool:
 
 def _classify(text: str) -> str:
     """Role of one non-blank line: a ``Para`` role, or ``noise``/``ad``/``list``/``bullet``."""
-    if _LICENCE.search(text) and len(text) <= 400:
+    if len(text) <= 400 and any(w in text for w in _LICENCE_WORDS) and _LICENCE.search(text):
         return "licence"
     if _APPENDIX.match(text):
         return "appendix"
     if len(text) > 160:
         # Long lines are prose or, rarely, an advertisement with a phone number in it.
-        return "ad" if _PHONE.search(text) else "text"
-    if _MARKER.fullmatch(text):
+        return "ad" if _has_phone(text) else "text"
+    if _may_mark(text) and _MARKER.fullmatch(text):
         return "break"
     if not _CJK.search(text) or _DATE.match(text):
         return "noise"  # page numbers, dates, counters, stray Latin
@@ -195,6 +221,11 @@ def _classify(text: str) -> str:
     if _BULLET.match(text) and text[:1] in "-*·•▪►" and "。" not in text:
         return "bullet"
     return "text"
+
+
+def _may_mark(text: str) -> bool:
+    """Whether a paid-content marker can be in the text: each form begins with "#" or "["."""
+    return "#" in text or "[" in text
 
 
 def _is_list_item(text: str) -> bool:
@@ -440,12 +471,14 @@ def _is_piece(runs: _Runs, whole: int, seq: list[int], kind: int) -> bool:
     return seq[: len(other)] == other if kind == 1 else seq[len(seq) - len(other) :] == other
 
 
-def clean_lines(text: str) -> list[Para]:
-    """Split a normalised document into lines and keep the ones that are not noise."""
+def clean_lines(text: str, cues: Mapping[int, str] | None = None) -> list[Para]:
+    """Split a normalised document into lines and keep the ones that are not noise.
+
+    ``cues`` gives the formatting cue of lines, by line number (1 for the first line)."""
     lines: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
-        if not _MARKER.fullmatch(line):
+        if _may_mark(line) and not _MARKER.fullmatch(line):
             line = _MARKER.sub("", line).strip()  # a marker inside text is dropped, the text kept
         if line:
             lines.append((number, line))
@@ -455,8 +488,9 @@ def clean_lines(text: str) -> list[Para]:
     _drop_footers(roles, texts)
     _drop_lists(roles, texts)
     _grow_ads(roles, texts)
+    cues = cues or {}
     paras = [
-        Para(t, number, role)
+        Para(t, number, role, cues.get(number))
         for (number, t), role in zip(lines, roles, strict=True)
         if role in ("text", "byline", "subtitle", "count", "break")
     ]

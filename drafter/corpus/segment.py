@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from drafter.corpus.noise import Para
 from drafter.text.numbering import Marker, find_marker, rank
@@ -25,16 +26,16 @@ _INLINE_COUNT = re.compile(r"[（(]\s*(?:共)?\s*\d{1,3}\s*篇\s*[）)]")
 # start again in every part) after a title-like line means a new document.
 _RESTART_FAMILIES = ("一、", "第一，")
 _LOOKAHEAD = 4
+_SENTENCE_END = re.compile("[。！？!?；;]")  # inside a line: it is a sentence, not a title
 
 
 @dataclass
 class Chunk:
     """The lines of one document: its header and its body paragraphs.
 
-    ``cues`` says, paragraph by paragraph, how a formatted source styled it: "h1" … "h4" for a
-    heading style, "bold" for a bold paragraph (or one that opens with a bold run), None for
-    plain text. It is empty for plain text sources.
-    """
+    ``cues`` runs parallel to ``body``: the formatting cue of each paragraph ("h1" … "h4" for a
+    heading style, "bold" for a bold paragraph, from a .docx, web page, markdown or PDF), or
+    None; it is empty when the file gave no cues at all (plain text)."""
 
     title: str | None
     subtitle: str | None = None
@@ -42,6 +43,8 @@ class Chunk:
     cues: list[str | None] = field(default_factory=list)
 
 
+# Splitting asks this of each paragraph several times (its layout, then each document start).
+@lru_cache(maxsize=1 << 14)
 def is_title_like(text: str) -> bool:
     """A short line that could be a title or a heading on a line of its own."""
     if len(text) > 80:
@@ -50,7 +53,7 @@ def is_title_like(text: str) -> bool:
     if n < 4 or n > 50:
         return False
     core = text.rstrip()
-    if any(p in core[:-1] for p in "。！？!?；;") or core[-1] in "，,、：:；;。":
+    if _SENTENCE_END.search(core, 0, len(core) - 1) or core[-1] in "，,、：:；;。":
         return False
     return find_marker(text) is None
 
@@ -231,7 +234,8 @@ def split_documents(paras: list[Para]) -> list[Chunk]:
             title, subtitle, body_from = _header(paras, start, end)
         else:
             title, subtitle, body_from = None, None, start
-        body = [p.text for p in paras[body_from:end] if _in_body(paras, p)]
-        if body:
-            chunks.append(Chunk(title, subtitle, body))
+        kept = [p for p in paras[body_from:end] if _in_body(paras, p)]
+        if kept:
+            cues = [p.cue for p in kept] if any(p.cue for p in kept) else []
+            chunks.append(Chunk(title, subtitle, [p.text for p in kept], cues))
     return chunks

@@ -9,6 +9,7 @@ draft its parts; when no set has enough, the best aspects of several sets are co
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ _SETS_TRIED = 6  # best sets a seed chooses among
 _MIN_SCORE_SHARE = 0.2  # an aspect scores at least this share of the fifth best entry
 _SMALL_SET = 5  # siblings of a set this small share its subject
 _SIBLING_SHARE = 0.6  # and at least this share of its best member's score
+_MIXES_DRAWN = 4  # aspects per part that the seed reorders when mixing sets
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,15 @@ def _same_topic(a: str, b: str, core: tuple[str, ...]) -> bool:
 
 
 def plan_aspects(
-    sets: dict[str, list[Aspect]], count: int, theme: ThemeWords, rng: random.Random
+    sets: dict[str, list[Aspect]],
+    ordered: list[Aspect],
+    count: int,
+    theme: ThemeWords,
+    rng: random.Random,
 ) -> list[list[Aspect]]:
     """Candidate plans of ``count`` aspects, best first: whole sets whose members are on the
-    theme, then mixes of the best aspects found anywhere, then anything relevant."""
+    theme, then mixes of the best aspects found anywhere (``ordered``: every aspect of the
+    sets, on the theme first, then by score), then anything relevant."""
     plans: list[list[Aspect]] = []
     whole = []
     for members in sets.values():
@@ -144,10 +151,10 @@ def plan_aspects(
         chosen = sorted(rng.sample(pool, count), key=lambda a: pool.index(a))
         if _distinct(chosen, theme):
             plans.append(sorted(chosen, key=lambda a: _position(a)))
-    every = sorted(
-        (a for members in sets.values() for a in members),
-        key=lambda a: (not a.on_theme, -(a.score + rng.random()), a.rec.id),
-    )
+    # The best, reordered by the seed; the rest after them, for mixes that need them.
+    top = noisy_top(ordered, _MIXES_DRAWN * count, rng, lambda s, r: s + r, None)
+    chosen_ids = {a.rec.id for a in top}
+    every = [*top, *(a for a in ordered if a.rec.id not in chosen_ids)]
     for start in range(3):
         mixed: list[Aspect] = []
         for aspect in every[start:]:
@@ -158,6 +165,30 @@ def plan_aspects(
         if len(mixed) == count:
             plans.append(mixed)
     return plans
+
+
+def noisy_top(
+    ordered: list[Aspect],
+    size: int,
+    rng: random.Random,
+    noisy: Callable[[float, float], float],
+    factor: float | None,
+) -> list[Aspect]:
+    """The ``size`` best of ``ordered`` (on the theme first, then by score) once the seed has
+    moved each score by ``noisy(score, draw)``, at most by ``factor`` times (or by 1 when
+    None), best first. Only the aspects that could still reach the top draw: a large bank
+    offers hundreds."""
+    out: list[Aspect] = []
+    for on in (True, False):
+        group = [a for a in ordered if a.on_theme is on]
+        need = size - len(out)
+        if need <= 0 or not group:
+            continue
+        floor = group[min(need, len(group)) - 1].score
+        able = [a for a in group if (a.score * factor if factor else a.score + 1.0) >= floor]
+        drawn = sorted(able, key=lambda a: (-noisy(a.score, rng.random()), a.rec.id))
+        out += drawn[:need]
+    return out
 
 
 def _position(aspect: Aspect) -> int:

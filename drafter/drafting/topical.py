@@ -15,6 +15,7 @@ from drafter.drafting.aspects import (
     Aspect,
     candidate_aspects,
     choose_aspects,
+    noisy_top,
     plan_aspects,
     same_topic,
 )
@@ -50,11 +51,28 @@ _MEASURE_CHARS = (6, 16)  # a measure named in a list, short enough to stand as 
 _CLAUSE_CUT = re.compile(r"[，；,;]")
 _LONG_HEADING = 18  # characters of a heading a listener takes in at once
 _POINT_POOL = 160  # best-scoring sub-points weighed for a part beyond its own
+_DRAWN = 48  # best candidate sub-points of a part that the seed reorders
 _MATERIALS_KEPT = 160  # themes (with their keywords) whose material a process keeps
 _PREFERENCES_KEPT = 64  # keyword sets a theme's material keeps its weighing for
 _NEAR_KEPT = 128  # aspects whose word scores a process keeps (each up to a few hundred kB)
 _LEAD_MIN = 16
 _FIGURES = re.compile(r"[0-9０-９%％]")
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """A theme's sibling sets as one request weighs them, with every aspect in order (on the
+    theme first, then by score) and how many are on the theme."""
+
+    sets: dict[str, list[Aspect]]
+    ordered: list[Aspect]
+    on_theme: int
+
+    @classmethod
+    def of(cls, sets: dict[str, list[Aspect]]) -> Weighed:
+        every = [a for members in sets.values() for a in members]
+        every.sort(key=lambda a: (not a.on_theme, -a.score, a.rec.id))
+        return cls(sets, every, sum(a.on_theme for a in every))
 
 
 @dataclass
@@ -72,8 +90,10 @@ class Material:
         default_factory=dict
     )
 
-    # The sets as weighed for the writer's keywords, by keywords.
-    preferred: dict[tuple[str, ...], dict[str, list[Aspect]]] = field(default_factory=dict)
+    # The sets as weighed for the writer's keywords (none: as found), by keywords.
+    preferred: dict[tuple[str, ...], Weighed] = field(default_factory=dict)
+    # The clause-length profiles an aspect can fill, by shape and aspect id.
+    lengths: dict[str, list[tuple[int, ...]]] = field(default_factory=dict)
     # Sub-points found in the material's texts, by what found them.
     found: dict[str, list[Rec]] = field(default_factory=dict)
     # What the writer's keywords add to a sub-point's worth, by keywords and sub-point id.
@@ -167,14 +187,14 @@ class TopicalParts:
         self.points = points
         self.rng = rng
         self.wanted = wanted  # the writer's keywords: material holding them comes first
-        self.sets = material.sets
-        if wanted:
-            known = material.preferred.get(wanted)
-            if known is None:
-                if len(material.preferred) >= _PREFERENCES_KEPT:
-                    del material.preferred[next(iter(material.preferred))]
-                known = material.preferred[wanted] = _preferred(material.sets, wanted)
-            self.sets = known
+        known = material.preferred.get(wanted)
+        if known is None:
+            if len(material.preferred) >= _PREFERENCES_KEPT:
+                del material.preferred[next(iter(material.preferred))]
+            sets = _preferred(material.sets, wanted) if wanted else material.sets
+            known = material.preferred[wanted] = Weighed.of(sets)
+        self.sets, self.ordered = known.sets, known.ordered
+        self.aspects_on = known.on_theme
         self.shape = ""
         self.planned: list[Planned] = []
         self.leads_used: list[str] = []  # sub-point leads of the parts made so far
@@ -241,7 +261,7 @@ class TopicalParts:
         length profile by length profile, the best aspects of any set whose clauses can fill
         it. Where the bank has plenty on the theme, the seed decides which comes first, so
         that different seeds give different outlines."""
-        on_theme = sum(a.on_theme for members in self.sets.values() for a in members)
+        on_theme = self.aspects_on
         whole = self._whole_sets(count, avoid)
         mixed = self._mixed(count, avoid)
         if on_theme >= _PLENTY * count and self.rng.random() < 0.5:
@@ -256,7 +276,7 @@ class TopicalParts:
     ) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
         theme = self.material.theme
         texts = frozenset(avoid.texts)
-        for aspects in plan_aspects(self.sets, count, theme, self.rng)[:_WHOLE_SETS]:
+        for aspects in plan_aspects(self.sets, self.ordered, count, theme, self.rng)[:_WHOLE_SETS]:
             found = parallel_headings([self.clauses_of(a) for a in aspects], self.rng, texts)
             if found is not None:
                 yield aspects, *found
@@ -264,19 +284,12 @@ class TopicalParts:
     def _mixed(self, count: int, avoid: Avoid) -> Iterator[tuple[list[Aspect], str, list[Built]]]:
         theme = self.material.theme
         texts = frozenset(avoid.texts)
-        pool = sorted(
-            (a for members in self.sets.values() for a in members),
-            key=lambda a: (not a.on_theme, -(a.score * (1 + 0.3 * self.rng.random())), a.rec.id),
-        )[:_POOL]
+        pool = noisy_top(self.ordered, _POOL, self.rng, lambda s, r: s * (1 + 0.3 * r), 1.3)
         clauses = {a.rec.id: self.clauses_of(a) for a in pool}
         for shape in ("…，…", "…"):
             able: dict[tuple[int, ...], list[Aspect]] = {}
             for aspect in pool:
-                lengths = {
-                    tuple(len(c.text) for c in combo)
-                    for _, combo in options_of(clauses[aspect.rec.id], shape)
-                }
-                for profile in lengths:
+                for profile in self._lengths(aspect, clauses[aspect.rec.id], shape):
                     able.setdefault(profile, []).append(aspect)
             ranked = sorted(
                 (p for p, found in able.items() if len(found) >= count),
@@ -295,6 +308,16 @@ class TopicalParts:
                 )
                 if built is not None:
                     yield picked, shape, built
+
+    def _lengths(self, aspect: Aspect, found: list[Clause], shape: str) -> list[tuple[int, ...]]:
+        """The clause-length profiles an aspect's clauses can fill in ``shape`` (by theme)."""
+        key = f"{shape}\0{aspect.rec.id}"
+        known = self.material.lengths.get(key)
+        if known is None:
+            combos = options_of(found, shape)
+            known = list(dict.fromkeys(tuple(len(c.text) for c in combo) for _, combo in combos))
+            self.material.lengths[key] = known
+        return known
 
     def _keep(self, aspects: list[Aspect], shape: str, built: list[Built]) -> list[Planned]:
         self.shape = shape
@@ -411,7 +434,6 @@ class TopicalParts:
         clauses = [c.text for c in heading.clauses]
         pool, base = self._ranking(rec)
         random = self.rng.random
-        # One draw per candidate in a stable order: the seed alone decides the order.
         if self.wanted:
             mentions = self.material.mentions
             if self.wanted not in mentions and len(mentions) >= _PREFERENCES_KEPT:
@@ -420,9 +442,12 @@ class TopicalParts:
             for rid, _ in base:
                 if rid not in bonus:
                     bonus[rid] = 2.0 * min(2, _mentions(pool[rid], self.wanted))
-            base = [(rid, score + bonus[rid]) for rid, score in base]
-        keyed = sorted([(-(score + 0.3 * random()), rid) for rid, score in base])
-        ranked = [pool[rid] for _, rid in keyed]
+            base = sorted(((rid, s + bonus[rid]) for rid, s in base), key=lambda p: (-p[1], p[0]))
+        # The seed reorders the best candidates (one draw each, best first); the rest follow
+        # by worth, for a part whose best are all taken or echo its heading.
+        head, rest = base[:_DRAWN], base[_DRAWN:]
+        keyed = sorted([(-(score + 0.3 * random()), rid) for rid, score in head])
+        ranked = [pool[rid] for _, rid in keyed] + [pool[rid] for rid, _ in rest]
         chosen: list[Rec] = []
         for r in ranked:
             if len(chosen) == self.points:
@@ -443,8 +468,8 @@ class TopicalParts:
         return chosen
 
     def _ranking(self, rec: Rec) -> tuple[dict[str, Rec], list[tuple[str, float]]]:
-        """An aspect's candidate sub-points and what each is worth, before the seed's draw,
-        by id: the same for every draft of the theme that uses the aspect."""
+        """An aspect's candidate sub-points and what each is worth before the seed's draw, best
+        first: the same for every draft of the theme that uses the aspect."""
         key = (rec.id, self.full)
         known = self.material.rankings.get(key)
         if known is not None:
@@ -481,6 +506,7 @@ class TopicalParts:
             score = static(pool[rid]) + 3.0 * (rid in mine_ids) + 1.0 * ("#" in rid)
             score += 2.0 * aspect.get(doc_of.get(("point", at_of.get(rid, -1)), -1), 0.0) / near_top
             base.append((rid, score))
+        base.sort(key=lambda p: (-p[1], p[0]))  # best first
         known = self.material.rankings[key] = (pool, base)
         return known
 

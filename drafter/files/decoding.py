@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -46,14 +47,19 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(data) * 0.05
 
 
+_HAN = re.compile("[\u4e00-\u9fff]")
+# Private-use characters and rare ideographs: what a wrong guess of encoding tends to give.
+_ODD = re.compile("[\ue000-\uf8ff\u3400-\u4dbf]")
+
+
 def _plausibility(text: str) -> float:
     """Share of the text's ideographs that are common ones (1.0 for text with none)."""
     sample = text[:20000]
-    han = [c for c in sample if "\u4e00" <= c <= "\u9fff"]
-    odd = sum(1 for c in sample if "\ue000" <= c <= "\uf8ff" or "\u3400" <= c <= "\u4dbf")
+    han = _HAN.findall(sample)
+    odd = len(_ODD.findall(sample))
     if not han:
         return 0.0 if odd else 1.0
-    return sum(1 for c in han if c in _COMMON) / (len(han) + odd)
+    return sum(map(_COMMON.__contains__, han)) / (len(han) + odd)
 
 
 def detect_encoding(data: bytes, name: str = "<input>") -> tuple[str, str]:

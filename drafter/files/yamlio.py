@@ -33,6 +33,7 @@ from typing import Any
 from drafter.errors import BankError, DrafterError, UsageError
 from drafter.files.decoding import detect_encoding, read_file_bytes
 from drafter.files.targets import TEMP_PREFIX, TEMP_SUFFIX, real_target
+from drafter.files.yamlemit import fast_dump
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 200  # real banks and briefs nest fewer than ten levels
@@ -202,6 +203,67 @@ def read_yaml_text(
     return text, encoding
 
 
+# PyYAML's problems (and the context they arise in), in Chinese with what to do about them;
+# the first pattern that matches ``problem`` (or ``problem`` after ``context``) explains it.
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (r"found character '\\t' that cannot start any token", "不能用 Tab 缩进，请改用空格"),
+    (
+        r"found character '(.)' that cannot start any token",
+        "“{0}”不能放在一个值的开头：请给整个值加引号",
+    ),
+    (r"found a tab character", "不能用 Tab 缩进，请改用空格"),
+    (r"did not find expected key", "缩进不一致：这一行与同一层的键没有对齐（或上一行少了冒号）"),
+    (r"did not find expected '-' indicator", "列表项要以“- ”开头，并与同一列表的其他项对齐"),
+    (
+        r"expected '?<document start>'?",
+        "这一行不像“键: 值”：检查是否少了冒号，或冒号后没有空格",
+    ),
+    (
+        r"mapping values are not allowed",
+        "这里不能有冒号：值里有“: ”时请给整个值加引号，或检查上一行的缩进",
+    ),
+    (r"could not find expected ':'", "少了冒号：键后面要写“: ”（冒号后有空格）"),
+    (r"found undefined alias", "“*”开头的值被当成了引用：请给整个值加引号"),
+    (r"found duplicate anchor", "“&”开头的名字（锚点）重复了：请给整个值加引号"),
+    (
+        r"expected alphabetic or numeric character",
+        "“&”或“*”后面要跟名字；当普通文字用时请给整个值加引号",
+    ),
+    (r"expected <block end>", "缩进不一致：这一行的缩进与同一层的其他行不同"),
+    (
+        r"found unexpected end of stream.*quoted|quoted.*found unexpected end of stream",
+        "字符串里的引号要成对：这里开始的引号直到文件末尾都没有结束",
+    ),
+    (r"found unknown escape character", "双引号里的“\\”转义无效：改用单引号，或写成“\\\\”"),
+    (r"expected ',' or '\]'", "方括号列表 [ … ] 没有正确结束：检查逗号和右括号“]”"),
+    (r"expected ',' or '\}'", "花括号 { … } 没有正确结束：检查逗号和右括号“}”"),
+    (r"but found another document", "文件里只能有一份内容：请删去“---”及其后的第二份"),
+    (r"could not determine a constructor for the tag", "不认识以“!”开头的标记：请给整个值加引号"),
+    (r"found unexpected ':'", "这里不能有冒号：请给整个值加引号"),
+    (
+        r"block sequence entries are not allowed",
+        "这里不能开始“- ”列表：列表要另起一行，并比它所属的键多缩进",
+    ),
+    (r"did not find expected node content", "这里缺少值：检查逗号、括号或“- ”后面是否漏写了内容"),
+    (
+        r"found character that cannot start any token",
+        "这里有不能开头的字符：不能用 Tab 缩进（请改用空格）；以“@”“`”开头的值请加引号",
+    ),
+    (r"found unexpected end of stream", "文件意外结束：检查引号和括号是否成对"),
+)
+
+
+def explain_yaml_problem(problem: str, context: str = "") -> str:
+    """PyYAML's ``problem`` in Chinese with a hint; one it does not know, as it is."""
+    import re
+
+    for pattern, explanation in _YAML_PROBLEMS:
+        found = re.search(pattern, f"{context} {problem}", re.DOTALL)
+        if found:
+            return explanation.format(*found.groups())
+    return problem
+
+
 def yaml_error(
     exc: Exception,
     path: Path,
@@ -232,7 +294,14 @@ def yaml_error(
         at = mark_position(mark) if mark else None
         line = at[0] + line_offset if at else None
         column = at[1] if at else None
-        return error(f"YAML 格式错误：{problem}", path=path, line=line, column=column)
+        if text is not None and mark is not None and "cannot start any token" in problem:
+            # libyaml does not name the character: the text does
+            lines = text.splitlines()
+            if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+                character = lines[mark.line][mark.column]
+                problem = f"found character {character!r} that cannot start any token"
+        explained = explain_yaml_problem(problem, exc.context or "")
+        return error(f"YAML 格式错误：{explained}", path=path, line=line, column=column)
     if isinstance(exc, RecursionError):
         return error("YAML 嵌套过深，拒绝读取", path=path)
     return error(f"YAML 格式错误：{exc}", path=path)
@@ -406,11 +475,13 @@ def plain(value: Any) -> Any:
 
 def dump_yaml(data: Any) -> str:
     """YAML text with real Chinese characters, keys in the given order, no line wrapping."""
+    data = plain(data)
+    text = fast_dump(data)  # bank entries: the same text as below, written many times faster
+    if text is not None:
+        return text
     import yaml
 
-    return yaml.safe_dump(
-        plain(data), allow_unicode=True, sort_keys=False, width=1_000_000, indent=2
-    )
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000, indent=2)
 
 
 @functools.cache

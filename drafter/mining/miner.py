@@ -1,316 +1,46 @@
-"""Mining speeches into phrase-bank entries, and merging them with what a user keeps by hand."""
+"""Mining a corpus into a phrase bank: which files, read how, merged into the bank how.
+
+``drafter mine --out BANK`` mines the files given and replaces the bank's mined material with
+what they give (the bundled bank is made so). ``drafter mine --into BANK`` adds them to a
+bank: its record (``record.py``) says which files were mined into it before, and only their
+material is mined again; everything else in the bank stays. Either way the user's entries,
+edits and disabled marks are kept, the bank's files are read in full before any is written,
+each is replaced atomically, and all under the bank's lock.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from drafter.bank.fileedit import BUSY, LOCK_NAME, LOCK_WAIT
 from drafter.bank.lexicon import LEXICON_FILE, Lexicon, load_lexicon
-from drafter.bank.store import KINDS, Entry, Source, entry_id, read_kind, write_kind
+from drafter.bank.store import KINDS, Entry, read_kind, render_kind, write_bank_file
 from drafter.bank.themes import THEMES_FILE
-from drafter.corpus.models import Document, FileFailure, Point
-from drafter.corpus.parse import parse_file
-from drafter.errors import InputError, UsageError
+from drafter.errors import BankError, DrafterError, InputError, UsageError
+from drafter.files.decoding import read_file_bytes
 from drafter.files.locking import folder_lock
 from drafter.files.yamlio import load_yaml
-from drafter.mining.quotations import find_quotations
-from drafter.mining.setphrases import four_char_runs, series
-from drafter.text.normalize import fold
-from drafter.text.parallel import parallel_group
-from drafter.text.skeletons import Skeleton, Slot, skeleton
+from drafter.mining.entries import mine_documents
+from drafter.mining.merging import merge, merge_into
+from drafter.mining.plan import Plan, claim_names, read_files, settle
+from drafter.mining.reading import Parsed, Task
+from drafter.mining.record import RECORD_FILE, RECORD_MAX_BYTES, load_record, render_record
+from drafter.mining.report import MineReport, Progress, Step
 from drafter.workspace import bundled
 
-_SPEECH_MIN_PARTS = 2
-# A part heading that names a dated period ("2025年工作回顾", "“十五五”时期主要目标任务") frames a
-# report; it is no material for a new speech, so it is not mined as a heading (its points are).
-_FRAME_HEADING = re.compile(
-    r"\d{4}\s*年|“?十[一二三四五六七八九]五”?(?:时期|规划|发展|主要|期间)|过去[一二三四五六七八九十]年|今年|明年"
-)
-_DIGITS_ONLY = re.compile(r"^[\d\s.%％,，、/:：-]*$")
-_MAX_ALSO_IN = 10
 
+@dataclass(frozen=True)
+class MineRequest:
+    """Mine ``inputs`` (folders or files) into ``bank``: ``into`` adds to it, otherwise its
+    mined material is replaced; ``jobs`` processes parse the files."""
 
-@dataclass
-class MineReport:
-    """What a mining run did."""
-
-    out_dir: Path
-    documents: int = 0
-    speeches: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    kept_user: int = 0
-    kept_disabled: int = 0
-    failures: list[FileFailure] = field(default_factory=list)
-
-
-def _one_line(text: str) -> str:
-    return "".join(line.strip() for line in text.split("\n"))
-
-
-class _Collector:
-    """Entries by kind in first-seen order; a repeated text adds a source instead of an entry."""
-
-    def __init__(self, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
-        self.entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
-        self.sources: dict[str, set[Source]] = {}
-
-    def add(
-        self, kind: str, text: str, source: Source, dims: list[str] | None = None, **extra: Any
-    ) -> Entry | None:
-        # A bank value stands on one line of its file: paragraphs of a multi-paragraph text
-        # (a closing, a point's body) are joined; each already ends with its own punctuation.
-        text = _one_line(text)
-        if not text:
-            return None
-        extra = {k: _one_line(v) if isinstance(v, str) else v for k, v in extra.items()}
-        eid = entry_id(kind, text)
-        known = self.entries[kind].get(eid)
-        if known is not None:
-            sources = self.sources[eid]
-            if source not in sources:
-                sources.add(source)
-                # A text found in many speeches lists a few of them and counts the rest.
-                if len(known.also_in) < _MAX_ALSO_IN:
-                    known.also_in.append(source)
-                known.extra["occurrences"] = len(sources)
-            return known
-        entry = Entry(eid, kind, text, dims or self.lexicon.tag(text), source, extra=dict(extra))
-        self.entries[kind][eid] = entry
-        self.sources[eid] = {source}
-        return entry
-
-
-def _speech_texts(doc: Document) -> list[str]:
-    texts = [doc.opening or ""]
-    for part in doc.parts:
-        texts += [part.lead or "", part.body or ""]
-        texts += [f"{p.lead}。{p.body}" for p in part.points]
-    texts.append(doc.closing or "")
-    return [t for t in texts if t]
-
-
-def _set_id(prefix: str, parent: str, texts: list[str]) -> str:
-    """A sibling set's id: the same siblings under the same parent give the same id."""
-    key = "\0".join([fold(parent), *(fold(t) for t in texts)])
-    return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
-
-
-def _pattern_of(texts: list[str]) -> Skeleton | None:
-    """The skeleton of parallel sibling texts: it has slots, its fixed text is not just numbers
-    (never "202…" from a run of years), and a skeleton that is one bare slot ("…", which only
-    says the texts are alike in length) needs every sibling in one parallel group."""
-    sk = skeleton(texts)
-    if sk is None or not sk.slots:
-        return None
-    if sk.anchored() and _DIGITS_ONLY.match(sk.fixed_text):
-        return None
-    if not sk.fixed_text and len(parallel_group(texts)) != len(texts):
-        return None
-    return sk
-
-
-def _mine_siblings(
-    out: _Collector,
-    siblings: tuple[Point, ...],
-    parent: str,
-    level: int,
-    at: Source,
-    where: Source,
-    form: str | None = None,
-) -> None:
-    """Point entries for one sibling set (with its level, set id and positions), their own
-    children one level down, and the set's skeleton when the siblings are parallel."""
-    if not siblings:
-        return
-    lex = out.lexicon
-    set_id = _set_id("ps", parent, [p.lead for p in siblings])
-    entries: list[Entry] = []
-    for number, point in enumerate(siblings, start=1):
-        extra: dict[str, Any] = {"body": point.body, "heading": parent, "level": level}
-        extra.update(set=set_id, position=number)
-        if form is not None:
-            extra["form"] = form
-        entry = out.add("point", point.lead, at, lex.tag(point.lead, fallback=parent), **extra)
-        if entry is not None:
-            entries.append(entry)
-        _mine_children(out, point, level + 1, at, where)
-    # A pattern's fillers name its set's members: only when every sibling is new here (a text
-    # already mined belongs to the set where it was first found).
-    if len(siblings) >= 2 and all(e.extra.get("set") == set_id for e in entries):
-        sk = _pattern_of([p.lead for p in siblings])
-        if sk is not None:
-            _add_pattern(out, sk, entries, set_id, where, level)
-
-
-def _mine_children(out: _Collector, point: Point, level: int, at: Source, where: Source) -> None:
-    _mine_siblings(out, point.points, point.lead, level, at, where)
-    _mine_siblings(out, point.dashes, point.lead, level, at, where, form="dash")
-
-
-def _mine_document(doc: Document, out: _Collector) -> None:
-    lex = out.lexicon
-    where = Source(doc.source, doc.title)
-    if doc.opening:
-        out.add("opening", doc.opening.split("\n")[0], where)
-    if doc.closing:
-        out.add("closing", doc.closing, where)
-    headings: list[Entry] = []
-    set_id = (
-        "hs-"
-        + hashlib.sha1("\0".join(fold(p.heading) for p in doc.parts).encode()).hexdigest()[:10]
-    )
-    for number, part in enumerate(doc.parts, start=1):
-        at = Source(doc.source, doc.title, number)
-        context = " ".join([part.lead or "", *(p.lead for p in part.points)])
-        dims = lex.tag(part.heading, fallback=context)
-        heading = (
-            None
-            if _FRAME_HEADING.search(part.heading)
-            else out.add(
-                "heading",
-                part.heading,
-                at,
-                dims,
-                set=set_id,
-                position=number,
-                numbering=part.numbering,
-                level=1,
-            )
-        )
-        if heading is not None:
-            headings.append(heading)
-        if part.lead:
-            out.add("part_lead", part.lead, at, dims, heading=part.heading, level=1)
-        _mine_siblings(out, part.points, part.heading, 2, at, where)
-        _mine_siblings(out, part.dashes, part.heading, 2, at, where, form="dash")
-    sk = _pattern_of([p.heading for p in doc.parts])
-    if (
-        sk is not None
-        and len(headings) == len(doc.parts)
-        and all(h.extra.get("set") == set_id for h in headings)
-    ):
-        _add_pattern(out, sk, headings, set_id, where, 1)
-    text = "\n".join(_speech_texts(doc))
-    for quote in find_quotations(text):
-        out.add(
-            "quotation",
-            quote.text,
-            where,
-            speaker=quote.speaker,
-            verb=quote.verb,
-            quoted=quote.quoted,
-        )
-    for phrase in series(text):
-        out.add("phrase", phrase, where, form="series")
-    for phrase in four_char_runs(text):
-        out.add("phrase", phrase, where, form="four_char")
-
-
-def _add_pattern(
-    out: _Collector, sk: Skeleton, headings: list[Entry], set_id: str, where: Source, level: int
-) -> None:
-    """The skeleton of a parallel sibling set (headings at level 1, points below); a filler's
-    ``heading`` names the sibling entry (a heading or, below level 1, a point) it comes from."""
-    display = sk.display()
-    dims: list[str] = []
-    for h in headings:
-        dims += [d for d in h.dimensions[:1] if d not in dims]
-    slots = [_slot_dict(s, headings) for s in sk.slots]
-    pieces = [p if isinstance(p, str) else {"slot": p.index} for p in sk.pieces]
-    eid = entry_id("heading_pattern", display)
-    known = out.entries["heading_pattern"].get(eid)
-    if known is None:
-        out.entries["heading_pattern"][eid] = Entry(
-            eid,
-            "heading_pattern",
-            display,
-            dims,
-            where,
-            extra={
-                "pieces": pieces,
-                "anchored": sk.anchored(),
-                "slots": slots,
-                "sets": [set_id],
-                "level": level,
-            },
-        )
-        return
-    # The same skeleton in another speech: its fillers enlarge the pattern's material.
-    if len(known.also_in) < _MAX_ALSO_IN and where != known.source and where not in known.also_in:
-        known.also_in.append(where)
-    if set_id in known.extra["sets"]:
-        return
-    known.extra["sets"].append(set_id)
-    # One skeleton found at several levels is one pattern; it records the highest (smallest).
-    known.extra["level"] = min(known.extra.get("level", level), level)
-    known.dimensions += [d for d in dims if d not in known.dimensions]
-    for mine, theirs in zip(known.extra["slots"], slots, strict=True):
-        mine["min"] = min(mine["min"], theirs["min"])
-        mine["max"] = max(mine["max"], theirs["max"])
-        mine["fillers"] += [f for f in theirs["fillers"] if f not in mine["fillers"]]
-
-
-def _slot_dict(slot: Slot, headings: list[Entry]) -> dict[str, Any]:
-    fillers = [
-        {"text": text, "heading": h.id, "dimension": h.dimensions[0]}
-        for text, h in zip(slot.fillers, headings, strict=False)
-    ]
-    return {"slot": slot.index, "min": slot.min_len, "max": slot.max_len, "fillers": fillers}
-
-
-def mine_documents(documents: Iterable[Document], lexicon: Lexicon) -> dict[str, list[Entry]]:
-    """Bank entries, by kind, from speeches (documents with at least two parts)."""
-    out = _Collector(lexicon)
-    for doc in documents:
-        if len(doc.parts) >= _SPEECH_MIN_PARTS:
-            _mine_document(doc, out)
-    return {kind: list(found.values()) for kind, found in out.entries.items()}
-
-
-def merge(existing: list[Entry], mined: list[Entry]) -> tuple[list[Entry], int, int]:
-    """Fresh mined entries plus everything the user owns in the existing file.
-
-    Kept: entries with ``origin: user``; ``disabled: true`` on mined entries; mined entries whose
-    text was edited by hand (they become the user's, and the original stays out). Returns the
-    merged list and how many user entries and disabled marks were kept.
-    """
-    disabled: set[str] = set()
-    replaced: set[str] = set()
-    users: list[Entry] = []
-    for entry in existing:
-        if entry.origin == "user":
-            users.append(entry)
-            if isinstance(entry.extra.get("replaces"), str):
-                replaced.add(entry.extra["replaces"])
-        elif entry.kind != "heading_pattern" and entry.id != entry_id(entry.kind, entry.text):
-            replaced.add(entry.id)
-            extra = {**entry.extra, "replaces": entry.id}
-            users.append(
-                replace(entry, id=entry_id(entry.kind, entry.text), origin="user", extra=extra)
-            )
-        elif entry.disabled:
-            disabled.add(entry.id)
-    # An edit that only changes punctuation width, script or spacing keeps the id: keep the text.
-    retexted = {
-        e.id: e.text for e in existing if e.origin == "mined" and e.id == entry_id(e.kind, e.text)
-    }
-    fresh = [
-        replace(e, disabled=e.id in disabled, text=retexted.get(e.id, e.text))
-        for e in mined
-        if e.id not in replaced
-    ]
-    user_ids = {u.id for u in users}
-    fresh = [e for e in fresh if e.id not in user_ids]
-    kept_disabled = sum(1 for e in fresh if e.disabled)
-    return fresh + users, len(users), kept_disabled
+    inputs: tuple[Path, ...]
+    bank: Path
+    into: bool = False
+    jobs: int = 1
 
 
 # Provenance and other metadata beside the texts (seeds/sources.yaml): never corpus text.
@@ -367,50 +97,190 @@ def source_name(path: Path, seeds_dir: Path) -> str:
     return path.relative_to(seeds_dir).as_posix()
 
 
-def mine(seeds_dir: Path, out_dir: Path) -> MineReport:
-    """Parse every file in ``seeds_dir`` and write the phrase bank to ``out_dir``.
+def _folder_name(folder: Path) -> str:
+    return folder.resolve().name
 
-    The lexicon is read from ``out_dir`` (copied there from the bundled bank the first time).
-    All existing bank files are read before anything is written, so a malformed file stops the
-    run without touching the others: a file that cannot be read in full (a YAML error, an
-    unknown or repeated key, a broken entry) is never replaced, as that would drop what the
-    user keeps in it.
+
+def corpus_tasks(inputs: tuple[Path, ...], prefixed: bool) -> list[Task]:
+    """The files to mine, in the order given (a folder's in sorted path order), each once.
+
+    A file's name in the bank is its path under the folder given; ``prefixed`` puts the
+    folder's own name first ("讲话稿/2024/a.txt"), so that files of folders mined at different
+    times do not take each other's names (``plan.claim_names`` numbers any that still do); a
+    file given itself is named as if its folder were
+    given ("讲话稿/a.txt", or "a.txt" unprefixed).
     """
-    for folder in (out_dir, *out_dir.parents):
+    tasks: list[Task] = []
+    seen: set[str] = set()
+
+    def add(task: Task) -> None:
+        if task.where not in seen:  # a file given twice (a folder and a file in it) is read once
+            seen.add(task.where)
+            tasks.append(task)
+
+    for given in inputs:
+        if given.is_dir():
+            titles = recorded_titles(given)
+            base = _folder_name(given) if prefixed else ""
+            for path in seed_files(given):
+                rel = source_name(path, given)
+                add(Task(path, f"{base}/{rel}" if base else rel, titles.get(rel)))
+        elif given.exists():  # a file (or something else: its reader says why)
+            base = _folder_name(given.parent) if prefixed else ""
+            add(Task(given, f"{base}/{given.name}" if base else given.name))
+        else:
+            raise InputError("语料文件不存在" if given.suffix else "语料目录不存在", path=given)
+    return tasks
+
+
+def _check_bank(bank: Path, into: bool) -> None:
+    for folder in (bank, *bank.parents):
         if folder.exists() and not folder.is_dir():
             # A bank is a folder of files; never write beside or over a file the user named.
-            raise UsageError("--out 应为素材库目录，但这是一个文件，不是目录", path=folder)
-    report = MineReport(out_dir)
-    lexicon_path = out_dir / LEXICON_FILE
-    lexicon = load_lexicon(
-        lexicon_path if lexicon_path.exists() else bundled("phrasebank") / LEXICON_FILE
-    )
-    documents: list[Document] = []
-    titles = recorded_titles(seeds_dir)
-    for path in seed_files(seeds_dir):
-        name = source_name(path, seeds_dir)
-        try:
-            found = parse_file(path, name)
-        except InputError as exc:
-            report.failures.append(FileFailure(str(path), exc.user_message()))
-            continue
-        # A text without a title line (the national reports begin "各位代表：") is named by
-        # the title its provenance records, so its entries say where they come from.
-        documents += [replace(d, title=d.title or titles.get(name)) for d in found]
-    report.documents = len(documents)
-    report.speeches = sum(1 for d in documents if len(d.parts) >= _SPEECH_MIN_PARTS)
-    mined = mine_documents(documents, lexicon)
+            option = "--into" if into else "--out"
+            raise UsageError(f"{option} 应为素材库目录，但这是一个文件，不是目录", path=folder)
+    if into and not bank.is_dir():
+        raise BankError(
+            "素材库目录不存在；--into 把语料加入已有的素材库。新建素材库请用 "
+            "drafter bank init（复制内置素材库）或 drafter mine … --out",
+            path=bank,
+        )
+    if not into and (bank / RECORD_FILE).exists():
+        raise UsageError(
+            f"这个素材库用 --into 加入过语料（记录在 {RECORD_FILE}）；--out 会用这次的语料替换"
+            "全部挖掘所得的素材。请改用 --into；确要重建，先删除这个记录文件",
+            path=bank,
+        )
+
+
+def _lexicon(bank: Path) -> Lexicon:
+    own = bank / LEXICON_FILE
+    return load_lexicon(own if own.exists() else bundled("phrasebank") / LEXICON_FILE)
+
+
+def mine_corpus(request: MineRequest, progress: Progress | None = None) -> MineReport:
+    """Mine the corpus files of ``request`` into its bank; ``progress`` hears each step.
+
+    The bank is checked before the files are read, and all its files are read again under its
+    lock before anything is written: a file that cannot be read in full (a YAML error, an
+    unknown or repeated key, a broken entry) stops the run and is never replaced, as that
+    would drop what the user keeps in it. Files that cannot be read are reported and skipped.
+    """
+    if request.jobs < 1:
+        raise UsageError(f"--jobs 应为正整数，而不是 {request.jobs}")
+    bank, into = request.bank, request.into
+    _check_bank(bank, into)
+    tasks = corpus_tasks(request.inputs, prefixed=into or len(request.inputs) > 1)
+    lexicon = _lexicon(bank)
+    # A bank that cannot be read stops the run before the long part.
+    checked = {kind: _read_kind(bank, kind) for kind in KINDS}
+    tell = progress or (lambda step: None)
+    total = len(tasks)
+    done = [0]
+
+    def read_one(parsed: Parsed) -> None:
+        done[0] += 1
+        tell(Step("read", done[0], total, parsed.task.name))
+
+    tell(Step("read", 0, total))
+    record = load_record(bank) if into else None
+    tasks = claim_names(tasks, record or [])
+    reading = read_files(tasks, record, request.jobs, read_one)
     # The bank's lock: a `drafter bank add` running meanwhile lands before or after, not lost.
-    with folder_lock(out_dir, LOCK_NAME, BUSY, wait=LOCK_WAIT):
-        existing = {kind: read_kind(out_dir, kind) for kind in KINDS}
-        # A bank folder is complete for drafting: it gets its own editable lexicon and themes.
-        for name in (LEXICON_FILE, THEMES_FILE):
-            if not (out_dir / name).exists():
-                shutil.copyfile(bundled("phrasebank") / name, out_dir / name)
+    with folder_lock(bank, LOCK_NAME, BUSY, wait=LOCK_WAIT):
+        existing = {kind: _read_kind(bank, kind, checked[kind]) for kind in KINDS}
+        plan = settle(reading, load_record(bank) if into else None, request.jobs)
+        tell(Step("mine"))
+        mined = mine_documents(plan.documents, lexicon, plan.materials)
+        tell(Step("write"))
+        report = _report(request, plan)
+        merged = _merged(report, plan, {k: entries for k, (_, entries) in existing.items()}, mined)
+        for name in (LEXICON_FILE, THEMES_FILE):  # a bank folder is complete for drafting
+            if not (bank / name).exists():
+                shutil.copyfile(bundled("phrasebank") / name, bank / name)
+        if into:  # first: a run killed after it mines the same again, the bank catches up
+            _write(bank / RECORD_FILE, render_record(plan.record), report, RECORD_MAX_BYTES)
         for kind in KINDS:
-            entries, users, disabled = merge(existing.get(kind, []), mined[kind])
+            _write(bank / KINDS[kind][0], render_kind(kind, merged[kind]).encode(), report)
+    return report
+
+
+_Stamp = tuple[int, int, int] | None  # a file's inode, size and change time; None: no file
+
+
+def _stamp(path: Path) -> _Stamp:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _read_kind(
+    bank: Path, kind: str, before: tuple[_Stamp, list[Entry]] | None = None
+) -> tuple[_Stamp, list[Entry]]:
+    """A kind's entries with the stamp of the file they were read from; read again only if
+    the file is no longer the one ``before`` read (a big bank takes seconds to parse)."""
+    stamp = _stamp(bank / KINDS[kind][0])
+    if before is not None and before[0] == stamp and stamp is not None:
+        return before
+    return stamp, read_kind(bank, kind)
+
+
+def _report(request: MineRequest, plan: Plan) -> MineReport:
+    report = MineReport(request.bank, into=request.into, files=plan.files)
+    report.failures = plan.failures
+    report.duplicates = plan.duplicates
+    report.documents = sum(f.documents for f in plan.files if f.status != "failed")
+    report.speeches = sum(f.speeches for f in plan.files if f.status != "failed")
+    return report
+
+
+def _merged(
+    report: MineReport,
+    plan: Plan,
+    existing: dict[str, list[Entry]],
+    mined: dict[str, list[Entry]],
+) -> dict[str, list[Entry]]:
+    recorded = {f.name for f in plan.record}
+    out: dict[str, list[Entry]] = {}
+    for kind in KINDS:
+        if report.into:
+            entries, counts = merge_into(existing[kind], mined[kind], recorded)
+            report.kept_user += counts.user
+            report.kept_disabled += counts.disabled
+            report.kept_earlier += counts.earlier
+            report.enlarged += counts.enlarged
+        else:
+            entries, users, disabled = merge(existing[kind], mined[kind])
             report.kept_user += users
             report.kept_disabled += disabled
-            report.counts[kind] = len(entries)
-            write_kind(out_dir, kind, entries)
-    return report
+        before = {e.id for e in existing[kind]}
+        after = {e.id for e in entries}
+        edited = {e.extra.get("replaces") for e in entries if e.id not in before}
+        report.added += sum(
+            1 for e in entries if e.id not in before and e.extra.get("replaces") not in before
+        )
+        report.removed += len(before - after - edited)
+        report.counts[kind] = len(entries)
+        out[kind] = entries
+    return out
+
+
+def _write(path: Path, data: bytes, report: MineReport, limit: int = 0) -> None:
+    """Replace a bank file (atomically, keeping a backup) when its bytes change."""
+    try:
+        same = read_file_bytes(path, BankError, max_bytes=limit or len(data)) == data
+    except DrafterError:
+        same = False  # missing, or not these bytes
+    if not same:
+        write_bank_file(path, data, compare=False)
+        report.written.append(path.name)
+
+
+def mine(
+    seeds_dir: Path, out_dir: Path, *, jobs: int = 1, progress: Progress | None = None
+) -> MineReport:
+    """Parse every file in ``seeds_dir`` and write the phrase bank to ``out_dir``, replacing the
+    mined material there (``drafter mine --out``); see ``mine_corpus``."""
+    return mine_corpus(MineRequest((seeds_dir,), out_dir, jobs=jobs), progress)

@@ -8,16 +8,20 @@ _CJK4 = re.compile(r"^[\u4e00-\u9fff]{4}$")
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;：:\n]")
 # Only plain clause marks delimit an expression: a piece touching quotes or brackets is a fragment.
 _CLAUSE_BREAK = re.compile(r"[，,、]")
+_COMMA = re.compile(r"[，,]")
+_SERIES_ITEM = re.compile(r"[\u4e00-\u9fff]{2,9}")
 
 
 def four_char_runs(text: str) -> list[str]:
     """Four-character expressions that stand in runs of at least two (初心不改、虽远不怠 …)."""
     found: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text):
+        if len(sentence) < 9:  # two expressions and a mark between them
+            continue
         pieces = [p.strip() for p in _CLAUSE_BREAK.split(sentence)]
         run: list[str] = []
         for piece in [*pieces, ""]:
-            if _CJK4.match(piece):
+            if len(piece) == 4 and _CJK4.match(piece):
                 run.append(piece)
                 continue
             if len(run) >= 2:
@@ -41,9 +45,13 @@ def series(text: str) -> list[str]:
     """Parallel series of three or more items joined by "、" (让有为者有位、能干者能上、优秀者优先)."""
     found: list[str] = []
     for sentence in _SENTENCE_BREAK.split(text):
-        for clause in re.split(r"[，,]", sentence):
+        if sentence.count("、") < 2:  # a series has three items at least
+            continue
+        for clause in _COMMA.split(sentence):
+            if clause.count("、") < 2:
+                continue
             items = [i.strip() for i in clause.split("、")]
-            if len(items) < 3 or any(not re.fullmatch(r"[\u4e00-\u9fff]{2,9}", i) for i in items):
+            if len(items) < 3 or any(not _SERIES_ITEM.fullmatch(i) for i in items):
                 continue
             rest = items[1:]
             first = items[0]

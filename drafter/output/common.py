@@ -1,11 +1,27 @@
-"""What every output format says the same way: where a line of a draft came from."""
+"""What every output format says the same way: the line under the title, and where a line of
+a draft came from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from drafter.text.numerals import int_to_chinese
+
+
+def byline(organisation: str | None, speaker: str | None) -> str:
+    """The line under the title: the organisation, then the speaker, a full-width space
+    between; empty when neither is given. The one wording for Word, md and txt, from ``draft``,
+    ``new`` and ``batch`` alike (templates use it as the filter ``byline``)."""
+    return "　".join(x for x in (organisation, speaker) if x)
+
+
+def draft_byline(draft: Any) -> str:
+    """``byline`` of a draft's JSON shape (what templates see); empty for anything else."""
+    if not isinstance(draft, Mapping):
+        return ""
+    named = [draft.get(k) for k in ("organisation", "speaker")]
+    return byline(*(x if isinstance(x, str) else None for x in named))
 
 
 def describe_source(source: Any) -> str:

@@ -19,7 +19,7 @@ from drafter.drafting.model import FORMATS, Draft
 from drafter.errors import DrafterError, TemplateError, UsageError
 from drafter.files.cache import cache_dir
 from drafter.files.decoding import read_file_bytes
-from drafter.output.common import describe_source, draft_sources, off_theme
+from drafter.output.common import describe_source, draft_byline, draft_sources, off_theme
 from drafter.output.sandbox import (
     TEMPLATE_MAX_BYTES,
     ConfinedLoader,
@@ -71,6 +71,7 @@ def environment(user_dirs: list[Path]) -> jinja2.Environment:
     env.filters["src"] = describe_source
     env.filters["sources"] = lambda d: list(draft_sources(d))
     env.filters["off_theme"] = off_theme
+    env.filters["byline"] = draft_byline
     return env
 
 

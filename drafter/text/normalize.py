@@ -14,6 +14,7 @@ from typing import Any
 # A tone-marked pinyin syllable in brackets right after an ideograph, as some sites print for
 # polyphonic characters: "實戰(zhàn)". Requiring a tone mark keeps real bracketed Latin text.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_TONE_MARK = re.compile(f"[{_TONED}]")  # no tone mark, no pinyin: the costly pattern is skipped
 _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])[（(]\s*[a-zü]*[{_TONED}][a-zü{_TONED}]*\s*[）)]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANKS = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+")
@@ -75,6 +76,22 @@ def undecodable(text: str) -> bool:
     return _SURROGATES.search(text) is not None
 
 
+_BLOCK = 512
+
+
+def _changed(before: str, after: str) -> int:
+    """How many positions differ (``sum(map(operator.ne, before, after))``), comparing blocks
+    first: a conversion changes few characters, and equal blocks are skipped in C."""
+    size = min(len(before), len(after))
+    changed = 0
+    for at in range(0, size, _BLOCK):
+        end = min(at + _BLOCK, size)
+        a, b = before[at:end], after[at:end]
+        if a != b:
+            changed += sum(map(operator.ne, a, b))
+    return changed
+
+
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones (phrase-aware, via OpenCC).
 
@@ -93,7 +110,7 @@ def to_simplified(text: str) -> str:
         text = _SURROGATES.sub("\ufffd", text)
         simple = str(_converter("t2s").convert(text))
     sample = text[:_SAMPLE]
-    changed = sum(map(operator.ne, sample, simple[:_SAMPLE]))
+    changed = _changed(sample, simple[:_SAMPLE])
     if changed * 200 < len(sample):
         return simple
     return str(_converter("tw2s").convert(text))
@@ -101,6 +118,8 @@ def to_simplified(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove bracketed tone-marked pinyin glued to a character, e.g. "實戰(zhàn)" -> "實戰"."""
+    if _TONE_MARK.search(text) is None:
+        return text
     return _PINYIN.sub("", text)
 
 

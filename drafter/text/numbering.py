@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DIGITS = {
     "一": 1,
@@ -68,6 +69,9 @@ def chinese_to_int(text: str) -> int:
     return _DIGITS[text[0]] * 10 + _DIGITS[text[-1]]
 
 
+# Parsing asks about the same paragraph several times (its layout, whether it is title-like,
+# the structure below it); markers are frozen, so the answer is kept.
+@lru_cache(maxsize=1 << 14)
 def find_marker(text: str) -> Marker | None:
     """The numbering marker at the start of ``text``, if any."""
     for family, pattern in _PATTERNS:

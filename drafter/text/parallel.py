@@ -6,9 +6,14 @@ share something more: an exact length, a common opening or closing, or a common 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from drafter.text.sentences import char_bigrams, clauses, visible_len
+
+# What ``str.isalnum`` rejects, as the regex engine sees it (``\w`` is alphanumeric or "_").
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 # Lists up to _EXACT_MAX long are compared all against all (real lists hold a few dozen at most).
 # Longer ones, which only hostile input produces, are searched in windows of _WINDOW and the best
@@ -27,14 +32,21 @@ class Shape:
 
     @classmethod
     def of(cls, text: str) -> Shape:
-        parts = clauses(text) or [text]
-        core = "".join(c for c in text if c.isalnum())
-        return cls(
-            text=core,
-            lengths=tuple(visible_len(c) for c in parts),
-            total=len(core),
-            bigrams=char_bigrams(core),
-        )
+        return _shape(text)
+
+
+# Parsing weighs the same paragraphs against each other again and again while it looks for a
+# part's sub-points; a shape is frozen, so it is kept.
+@lru_cache(maxsize=1 << 14)
+def _shape(text: str) -> Shape:
+    parts = clauses(text) or [text]
+    core = _NOT_ALNUM.sub("", text)
+    return Shape(
+        text=core,
+        lengths=tuple(visible_len(c) for c in parts),
+        total=len(core),
+        bigrams=char_bigrams(core),
+    )
 
 
 def same_shape(a: Shape, b: Shape) -> bool:

@@ -51,11 +51,24 @@ class Skeleton:
 def _common_substring(strings: list[str]) -> str:
     """The longest substring present in all strings (ties: earliest in the first string)."""
     first = min(strings, key=len)
-    for size in range(len(first), 0, -1):
+    # A substring of two or more characters is in every string only if each pair of neighbours
+    # in it is: ``reach[i]`` is how far from ``i`` the pairs all are, so longer candidates that
+    # cannot be common are never searched for (the answer stays the one the full search gives).
+    pairs = set.intersection(*({s[i : i + 2] for i in range(len(s) - 1)} for s in strings))
+    reach = [1] * len(first)
+    for i in range(len(first) - 2, -1, -1):
+        if first[i : i + 2] in pairs:
+            reach[i] = reach[i + 1] + 1
+    for size in range(max(reach, default=0), 1, -1):
         for start in range(len(first) - size + 1):
+            if reach[start] < size:
+                continue
             cand = first[start : start + size]
-            if all(cand in s for s in strings) and (size >= 2 or _single_ok(cand, strings)):
+            if all(cand in s for s in strings):
                 return cand
+    for cand in first:
+        if all(cand in s for s in strings) and _single_ok(cand, strings):
+            return cand
     return ""
 
 

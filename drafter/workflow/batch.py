@@ -30,7 +30,7 @@ from drafter.drafting.model import FORMATS
 from drafter.errors import DrafterError, UsageError
 from drafter.files.locking import folder_lock
 from drafter.workflow.allocate import Allocation, Meeting, allocate, shape_of
-from drafter.workflow.briefs import Brief, BriefProblem, read_briefs
+from drafter.workflow.briefs import Brief, BriefProblem, read_briefs, theme_typos
 from drafter.workflow.manifest import (
     FAILED,
     INVALID,
@@ -313,7 +313,7 @@ def check_batch(paths: list[Path], options: BatchOptions) -> BatchReport:
     problems = found.problems + plan.problems
     outcomes = _in_order([*plan.outcomes.values(), *_invalid(problems)], found.files)
     report = BatchReport(outcomes, problems, len(found.files), found.files_read, index.version)
-    report.warnings = list(found.notes)
+    report.warnings = [*found.notes, *theme_typos(found.briefs, index.themes)]
     return report
 
 
@@ -327,7 +327,7 @@ def run_batch(
     ctx = context(options.bank, options.out, options.root, True, options.style, options.also)
     index = ctx.index
     report = BatchReport([], [], len(found.files), found.files_read, index.version)
-    report.warnings = list(found.notes)
+    report.warnings = [*found.notes, *theme_typos(found.briefs, index.themes)]
     if not found.briefs:
         report.problems = found.problems
         report.outcomes = _invalid(found.problems)

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drafter.bank.store import KINDS
+from drafter.drafting.coverage import did_you_mean
 from drafter.drafting.model import (
     DETAILS,
     POINTS_RANGE,
@@ -28,6 +29,9 @@ from drafter.files.targets import stem_suffix
 from drafter.files.yamlio import PosDict, Position, PosList, load_positioned
 from drafter.text.normalize import fold_normalized, simplify_input
 from drafter.workflow.outpaths import check_stem
+
+if TYPE_CHECKING:
+    from drafter.bank.themes import ThemeBook
 
 SUFFIXES = (".yaml", ".yml")
 FIELDS: dict[str, str] = {
@@ -504,3 +508,18 @@ def read_briefs(paths: Iterable[Path], root: Path | None = None) -> BriefSet:
             kept.append(brief)
     result.briefs = kept
     return result
+
+
+def theme_typos(briefs: Iterable[Brief], book: ThemeBook) -> list[str]:
+    """Warnings for themes one character away from a curated theme (激励干部担当做为): such a
+    theme is still drafted as a free theme, so it is named, not refused."""
+    warnings = []
+    for brief in briefs:
+        guess = did_you_mean(book, brief.theme)
+        if guess is not None:
+            line, column = brief.at("theme")
+            message = f"主题“{brief.theme}”不在主题表里，是不是“{guess}”？（仍按自由主题起草）"
+            warnings.append(
+                BriefProblem(brief.file, line, column, brief.id, message).user_message()
+            )
+    return warnings

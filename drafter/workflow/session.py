@@ -8,18 +8,31 @@ until the writer saves, and then in one atomic step.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from drafter.drafting.composer import Composer
 from drafter.drafting.index import BankIndex
-from drafter.drafting.model import FORMATS, OCCASIONS, Draft, DraftPart, DraftRequest
+from drafter.drafting.model import (
+    DETAILS,
+    FORMATS,
+    OCCASIONS,
+    POINTS_RANGE,
+    Draft,
+    DraftPart,
+    DraftRequest,
+)
 from drafter.errors import DrafterError, UsageError
 from drafter.files.targets import SUFFIX_FORMATS, suffixes_of
 from drafter.files.yamlio import write_atomic
 from drafter.output.templates import render_file
+from drafter.text.normalize import fold_normalized, polish
 from drafter.text.numerals import int_to_chinese
+from drafter.text.skeletons import skeleton
+from drafter.text.usertext import clean_text
 from drafter.workflow.outpaths import fit_bytes, visible
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
@@ -28,7 +41,11 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 class Asker(Protocol):
     def ask(self, question: str, default: str | None = None) -> str: ...
 
-    def say(self, message: str) -> None: ...
+    def edit(self, question: str, text: str) -> str:
+        """The writer's version of ``text`` (on a terminal: ``text`` pre-filled to edit)."""
+        ...
+
+    def say(self, message: str, *, wrap: bool = True) -> None: ...
 
     def show_part(self, part: DraftPart, locked: bool) -> None: ...
 
@@ -42,25 +59,50 @@ class Saved:
     fmt: str
 
 
-def _choice(asker: Asker, question: str, options: list[str], default: int = 1) -> int:
-    """A 1-based choice by number (or by its exact text)."""
+_DETAILS = {"提纲": "outline", "全文": "full"}  # the labels the writer picks from, in order
+
+
+def _number_in(text: str) -> int | None:
+    """A number as typed: ASCII or full-width digits (a Chinese input method gives "２"); not
+    "²", which ``isdigit`` lets through and ``int`` refuses, nor thousands of digits."""
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
+
+
+def _choice(
+    asker: Asker, question: str, options: list[str], default: int = 1, aliases: tuple[str, ...] = ()
+) -> int:
+    """A 1-based choice by number, by its exact text, or by its alias (same order)."""
     while True:
         answer = asker.ask(question, str(default)).strip()
         if answer in options:
             return options.index(answer) + 1
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
-            return int(answer)
+        if answer.lower() in aliases:
+            return aliases.index(answer.lower()) + 1
+        number = _number_in(answer)
+        if number is not None and 1 <= number <= len(options):
+            return number
         asker.say(f"请输入 1–{len(options)} 之间的序号。")
 
 
-def _setup(index: BankIndex, asker: Asker, seed: int | None) -> DraftRequest:
+def _number(asker: Asker, question: str, low: int, high: int, default: int) -> int:
+    while True:
+        number = _number_in(asker.ask(question, str(default)).strip())
+        if number is not None and low <= number <= high:
+            return number
+        asker.say(f"只能是 {low} 或 {high}。" if high == low + 1 else f"只能是 {low}–{high}。")
+
+
+def _setup(
+    index: BankIndex, asker: Asker, seed: int | None, by: tuple[str | None, str | None]
+) -> DraftRequest:
     themes = [t.name for t in index.themes.themes]
     asker.say("可选主题：" + "；".join(f"{i}. {n}" for i, n in enumerate(themes, start=1)))
     while True:
         answer = asker.ask("主题（输入序号，或直接输入新的主题）", "1" if themes else None).strip()
-        if answer.isdigit():
-            if 1 <= int(answer) <= len(themes):
-                theme = themes[int(answer) - 1]
+        number = _number_in(answer)
+        if number is not None:
+            if 1 <= number <= len(themes):
+                theme = themes[number - 1]
                 break
             asker.say(
                 f"没有第 {answer} 个主题；请输入 1–{len(themes)} 之间的序号，或输入主题文字。"
@@ -70,56 +112,177 @@ def _setup(index: BankIndex, asker: Asker, seed: int | None) -> DraftRequest:
             break
         else:
             raise UsageError("主题不能为空")
-    parts = 0
-    while parts not in (3, 4):
-        raw = asker.ask("分几部分（3 或 4）", "3").strip()
-        parts = int(raw) if raw in ("3", "4") else 0
-        if not parts:
-            asker.say("只能是 3 或 4。")
+    parts = _number(asker, "分几部分（3 或 4）", 3, 4, 3)
+    low, high = POINTS_RANGE
+    points = _number(asker, f"每部分几条要点（{low}–{high}）", low, high, 3)
     occasions = list(OCCASIONS)
     asker.say("场合：" + "；".join(f"{i}. {n}" for i, n in enumerate(occasions, start=1)))
     occasion = occasions[_choice(asker, "场合（序号）", occasions) - 1]
-    return DraftRequest(theme=theme, parts=parts, occasion=occasion, seed=seed)
+    asker.say("详略：1. 提纲（只列要点）；2. 全文（每条要点附一段展开）")
+    labels = list(_DETAILS)
+    detail = _DETAILS[labels[_choice(asker, "详略（序号）", labels, aliases=DETAILS) - 1]]
+    # --speaker/--organisation come as the defaults: Enter keeps them.
+    speaker = asker.ask("发言人（可不填，回车跳过）", by[0] or "").strip() or None
+    organisation = asker.ask("单位（可不填，回车跳过）", by[1] or "").strip() or None
+    return DraftRequest(
+        theme=theme,
+        parts=parts,
+        points=points,
+        occasion=occasion,
+        seed=seed,
+        detail=detail,
+        speaker=speaker,
+        organisation=organisation,
+    )
 
 
-def _edit_part(composer: Composer, draft: Draft, i: int, asker: Asker) -> Draft:
-    part = draft.parts[i]
-    heading = asker.ask("标题（回车保留）", part.heading).strip() or part.heading
-    leads = []
-    for n, point in enumerate(part.points, start=1):
-        lead = asker.ask(f"要点（{int_to_chinese(n)}）（回车保留）", point.lead).strip()
-        leads.append(lead or point.lead)
-    return composer.edit(draft, i, heading, leads)
+def reproduce_command(request: DraftRequest, seed: int, program: Sequence[str]) -> str:
+    """The ``drafter draft`` command line that gives the session's first draft again, quoted
+    for a POSIX shell (a theme may hold blanks, quotes or a ``$``)."""
+    words = [
+        *program,
+        *("--theme", request.theme, "--parts", str(request.parts)),
+        *("--points", str(request.points), "--occasion", request.occasion),
+        *("--detail", request.detail, "--seed", str(seed)),
+        *(("--speaker", request.speaker) if request.speaker else ()),
+        *(("--organisation", request.organisation) if request.organisation else ()),
+    ]
+    return " ".join(shlex.quote(w) for w in words)
 
 
-def _review_part(composer: Composer, draft: Draft, i: int, asker: Asker, locked: set[int]) -> Draft:
-    """Keep, re-roll, pick an alternative or edit one part until the writer keeps it."""
-    while True:
-        asker.show_part(draft.parts[i], i in locked)
-        move = asker.ask(
-            f"第{int_to_chinese(i + 1)}部分：k 保留 / r 重抽 / a 备选 / e 编辑", "k"
-        ).strip()
-        if move in ("k", ""):
+def _names(indexes: Iterable[int]) -> str:
+    return "第" + "、".join(int_to_chinese(i + 1) for i in sorted(indexes)) + "部分"
+
+
+def _signature(part: DraftPart) -> tuple[str, str, tuple[str, ...]]:
+    """What the writer sees of a part: heading, lead and point leads."""
+    return (part.heading, part.lead, tuple(p.lead for p in part.points))
+
+
+class _Review:
+    """The moves on one composed draft: re-rolls, alternatives, edits, locks."""
+
+    def __init__(self, composer: Composer, asker: Asker, draft: Draft) -> None:
+        self.composer = composer
+        self.asker = asker
+        self.first = draft
+        self.locked: set[int] = set()
+        # Per position, every version shown so far: a re-roll that comes back to one says so.
+        self.seen: dict[int, set[tuple[str, str, tuple[str, ...]]]] = {
+            i: {_signature(p)} for i, p in enumerate(draft.parts)
+        }
+
+    def reroll(self, draft: Draft, indexes: list[int]) -> Draft:
+        """``Composer.reroll``, saying which parts it could not change or brought back."""
+        new = self.composer.reroll(draft, indexes)
+        same = [i for i in indexes if _signature(new.parts[i]) == _signature(draft.parts[i])]
+        again = [
+            i
+            for i in indexes
+            if i not in same and _signature(new.parts[i]) in self.seen.setdefault(i, set())
+        ]
+        for i in indexes:
+            self.seen[i].add(_signature(new.parts[i]))
+        if same:
+            self.asker.say(
+                f"{_names(same)}没有新的可换了：素材库里没有别的标题和要点能放在这里，"
+                "保持原样。可以按 e 自己修改，或换一个主题。"
+            )
+        if again:
+            self.asker.say(f"{_names(again)}换回了之前出现过的一版：可换的不多了。")
+        return new
+
+    def alternatives(self, draft: Draft, i: int) -> Draft:
+        """Offer the alternatives whose heading differs from the current one (and from each
+        other): the composer may propose the heading on screen again with other points."""
+        current = draft.parts[i]
+        offered: list[tuple[int, DraftPart]] = []
+        shown = {fold_normalized(current.heading)}
+        for n, alt in enumerate(self.composer.alternatives(draft, i)):
+            key = fold_normalized(alt.heading)
+            if key not in shown:
+                shown.add(key)
+                offered.append((n, alt))
+        if not offered:
+            self.asker.say("没有别的备选了。")
             return draft
-        if i in locked and move in ("r", "a"):
-            asker.say("这一部分已锁定，先解锁（u 序号）再重抽。")
-            continue
-        if move == "r":
-            draft = composer.reroll(draft, [i])
-        elif move == "a":
-            alternatives = composer.alternatives(draft, i)
-            if not alternatives:
-                asker.say("没有别的备选了。")
+        for n, (_, alt) in enumerate(offered, start=1):
+            self.asker.say(f"{n}. {alt.heading}（要点：{'；'.join(p.lead for p in alt.points)}）")
+        pick = _number_in(self.asker.ask("选择备选（序号，回车取消）", "").strip())
+        if pick is not None and 1 <= pick <= len(offered):
+            draft = self.composer.choose(draft, i, offered[pick - 1][0])
+            self.seen.setdefault(i, set()).add(_signature(draft.parts[i]))
+        return draft
+
+    def edit(self, draft: Draft, i: int) -> Draft:
+        """The writer's heading, lead and point leads, each pre-filled; an empty answer keeps."""
+        asker, part = self.asker, draft.parts[i]
+        heading = asker.edit("标题（回车保留）", part.heading).strip() or part.heading
+        lead = asker.edit("引言（回车保留）", part.lead).strip() or part.lead
+        leads = []
+        for n, point in enumerate(part.points, start=1):
+            text = asker.edit(f"要点（{int_to_chinese(n)}）（回车保留）", point.lead).strip()
+            leads.append(text or point.lead)
+        draft = self.composer.edit(draft, i, heading, leads)
+        lead = polish(clean_text(lead))
+        if lead != part.lead:  # the composer edits headings and points; the lead is the writer's
+            parts = list(draft.parts)
+            parts[i] = replace(parts[i], lead=lead, lead_source={"kind": "user"})
+            draft = replace(draft, parts=parts)
+        if draft.parts[i].heading != part.heading:
+            broken = broken_parallel(
+                [p.heading for p in draft.parts[:i]]
+                + [part.heading]
+                + [p.heading for p in draft.parts[i + 1 :]],
+                [p.heading for p in draft.parts],
+            )
+            if broken:
+                asker.say(
+                    f"注意：改后的标题与其他部分的标题不再对仗（原来共用的句式是{broken}）。"
+                    "可以再按 e 修改。"
+                )
+        return draft
+
+    def review_part(self, draft: Draft, i: int) -> Draft:
+        """Keep, re-roll, pick an alternative or edit one part until the writer keeps it."""
+        while True:
+            self.asker.show_part(draft.parts[i], i in self.locked)
+            move = self.asker.ask(
+                f"第{int_to_chinese(i + 1)}部分：k 保留 / r 重抽 / a 备选 / e 编辑", "k"
+            ).strip()
+            if move in ("k", ""):
+                return draft
+            if i in self.locked and move in ("r", "a"):
+                self.asker.say("这一部分已锁定，先解锁（u 序号）再重抽。")
                 continue
-            for n, alt in enumerate(alternatives, start=1):
-                asker.say(f"{n}. {alt.heading}（要点：{'；'.join(p.lead for p in alt.points)}）")
-            pick = asker.ask("选择备选（序号，回车取消）", "").strip()
-            if pick.isdigit() and 1 <= int(pick) <= len(alternatives):
-                draft = composer.choose(draft, i, int(pick) - 1)
-        elif move == "e":
-            draft = _edit_part(composer, draft, i, asker)
-        else:
-            asker.say("请输入 k、r、a 或 e。")
+            if move == "r":
+                draft = self.reroll(draft, [i])
+            elif move == "a":
+                draft = self.alternatives(draft, i)
+            elif move == "e":
+                draft = self.edit(draft, i)
+            else:
+                self.asker.say("请输入 k、r、a 或 e。")
+
+
+def broken_parallel(before: list[str], after: list[str]) -> str | None:
+    """The skeleton that sibling headings ``before`` share and ``after`` (one of them edited)
+    no longer does, shown for the writer; None when the edit keeps it (or there was none).
+
+    ``after`` breaks it when it has no skeleton, keeps less fixed text, or has uneven lengths
+    where every sibling had the same number of characters (如四字对四字).
+    """
+    old = skeleton(before)
+    if old is None:
+        return None
+    shown = f"“{old.display()}”"
+    new = skeleton(after)
+    if new is None or len(new.slots) != len(old.slots) or len(new.fixed_text) < len(old.fixed_text):
+        return shown
+    for was, now in zip(old.slots, new.slots, strict=True):
+        if was.min_len == was.max_len and now.min_len != now.max_len:
+            return f"{shown}，各标题相应处的字数相同"
+    return None
 
 
 def default_name(draft: Draft, fmt: str) -> str:
@@ -163,38 +326,61 @@ def run_session(
     seed: int | None = None,
     root: Path | None = None,
     style: Path | None = None,
+    program: Sequence[str] = ("drafter", "draft"),
+    speaker: str | None = None,
+    organisation: str | None = None,
 ) -> Saved | None:
     """The whole session; the saved draft, or None when the writer leaves without saving.
-    ``style`` is the Word style profile used if the writer saves as docx."""
-    request = _setup(index, asker, seed)
+    ``style`` is the Word style profile used if the writer saves as docx; ``program`` starts
+    the command that reproduces the first draft (the CLI adds its --root and --bank);
+    ``speaker`` and ``organisation`` are the answers offered by default."""
+    request = _setup(index, asker, seed, (speaker, organisation))
     composer = Composer(index, request)
     draft = composer.compose()
-    asker.say(f"随机种子：{draft.seed}（drafter draft --seed {draft.seed} 可重现初稿）")
+    asker.say(f"随机种子：{draft.seed}。用这条命令可重现初稿：")
+    asker.say(reproduce_command(request, draft.seed, program), wrap=False)
     for note in draft.notes:
         asker.say(note)
-    locked: set[int] = set()
+    review = _Review(composer, asker, draft)
     for i in range(len(draft.parts)):
-        draft = _review_part(composer, draft, i, asker, locked)
+        draft = review.review_part(draft, i)
+    count = len(draft.parts)
     while True:
-        asker.show_draft(draft, locked)
+        asker.show_draft(draft, review.locked)
         move = asker.ask(
-            "s 保存 / l 序号 锁定 / u 序号 解锁 / r 重抽未锁定部分 / p 序号 修改 / q 放弃", "s"
+            "s 保存 / l 序号 锁定 / u 序号 解锁 / r 重抽 / p 序号 修改 / q 放弃", "s"
         ).split()
-        action, arg = (move[0], move[1:]) if move else ("s", [])
-        numbers = [int(a) - 1 for a in arg if a.isdigit() and 1 <= int(a) <= len(draft.parts)]
+        action, args = (move[0], move[1:]) if move else ("s", [])
         if action == "s":
             return _save(draft, asker, root, style)
         if action == "q":
-            return None
-        if action in ("l", "u", "p") and not numbers:
-            asker.say(f"请在 {action} 后写部分序号，如“{action} 2”。")
-        elif action == "l":
-            locked |= set(numbers)
-        elif action == "u":
-            locked -= set(numbers)
-        elif action == "r":
-            draft = composer.reroll(draft, [i for i in range(len(draft.parts)) if i not in locked])
-        elif action == "p":
-            draft = _review_part(composer, draft, numbers[0], asker, locked)
-        else:
+            if draft == review.first or asker.ask(
+                "草稿还没有保存，放弃后这些修改都会丢失。确定放弃吗？（y/n）", "n"
+            ).strip().lower() in ("y", "yes", "是"):
+                return None
+            continue
+        if action == "r":
+            free = [i for i in range(count) if i not in review.locked]
+            if free:
+                draft = review.reroll(draft, free)
+            else:
+                asker.say("各部分都已锁定：先解锁（u 序号）再重抽。")
+            continue
+        if action not in ("l", "u", "p"):
             asker.say("请输入 s、l、u、r、p 或 q。")
+            continue
+        given = [_number_in(a) for a in args]
+        if not args or None in given:
+            asker.say(f"请在 {action} 后写部分序号，如“{action} 2”。")
+            continue
+        missing = [str(n) for n in given if n is not None and not 1 <= n <= count]
+        if missing:
+            asker.say(f"没有第 {'、'.join(missing)} 部分：这份提纲只有 1–{count} 部分。")
+            continue
+        numbers = [n - 1 for n in given if n is not None]
+        if action == "l":
+            review.locked |= set(numbers)
+        elif action == "u":
+            review.locked -= set(numbers)
+        else:
+            draft = review.review_part(draft, numbers[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -126,4 +127,52 @@ def test_malformed_bank_is_a_clean_error_with_file_and_line(
     result = _invoke(runner, ["mine", str(seeds_dir), "--out", str(out)])
     assert result.exit_code == 2
     assert f"{bad}:4:" in result.stderr and "YAML 格式错误" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".drafter-bank.lock", "points.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["points.yaml"]  # refused before the lock
+
+
+def test_mine_into_several_inputs_with_jobs_and_json(runner: CliRunner, tmp_path: Path) -> None:
+    """Folders and files at once, into a bank of one's own; JSON on stdout; then a second run
+    that finds nothing to do, in the table form."""
+    from tests.conftest import copy_bank
+    from tests.mining.corpus import BUSINESS, RURAL, SAFETY, speech, write
+
+    first = write(tmp_path / "讲话稿", {"a.txt": speech(*RURAL), "b.txt": speech(*BUSINESS)})
+    other = write(tmp_path / "其他", {"c.txt": speech(*SAFETY), "bad.txt": "\x00"})
+    bank = copy_bank(tmp_path)
+    args = ["mine", str(first), str(other / "c.txt"), str(other / "bad.txt"), "--into", str(bank)]
+    result = _invoke(runner, [*args, "--jobs", "2", "--json"])
+    assert result.exit_code == 2, result.output  # a file could not be read; the rest is mined
+    data = json.loads(result.stdout)
+    assert data["mode"] == "into" and data["changed"] is True and data["added"] > 0
+    assert [(f["file"], f["status"]) for f in data["files"]] == [
+        ("讲话稿/a.txt", "new"),
+        ("讲话稿/b.txt", "new"),
+        ("其他/c.txt", "new"),
+        ("其他/bad.txt", "failed"),
+    ]
+    assert "bad.txt" in result.stderr and "二进制" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    again = _invoke(runner, args)
+    assert again.exit_code == 2
+    assert f"素材库没有变化 {bank}" in again.stdout and "未变" in again.stdout
+    assert "新增条目 0 条" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--out", "o", "--into", "i"], "--out 和 --into 只能选一个"),
+        (["--jobs", "0"], "--jobs 应为正整数"),
+        (["--into", "没有这个库"], "素材库目录不存在"),
+    ],
+)
+def test_mine_option_errors(
+    runner: CliRunner, seeds_dir: Path, tmp_path: Path, extra: list[str], message: str
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        result = _invoke(runner, ["mine", str(seeds_dir), *extra])
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.startswith("错误：")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -226,3 +226,32 @@ def test_no_files_is_a_usage_error_without_traceback(runner: CliRunner) -> None:
     result = _invoke(runner, "parse")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_json_on_a_docx_with_word_numbering(runner: CliRunner, tmp_path: Path) -> None:
+    """A Word document is parsed like the text it holds: its automatic "一、" numbers are read back
+    from the numbering definitions, so its parts are found."""
+    from tests.formats.writers import write_docx
+
+    path = write_docx(tmp_path / "讲话.docx", SPEECH, ["在全县重点项目建设推进会上的讲话"])
+    result = _invoke(runner, "parse", "--json", path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    payload = json.loads(result.stdout)
+    _check_shape(payload)
+    (doc,) = payload["documents"]
+    assert doc["source"] == "讲话.docx"
+    assert doc["title"] == "在全县重点项目建设推进会上的讲话"
+    assert [p["heading"] for p in doc["parts"]] == ["加快项目前期工作", "优化项目推进机制"]
+    assert all(p["numbering"] == "一、" for p in doc["parts"])
+
+
+def test_a_bad_docx_among_good_files_names_it_and_exits_2(
+    runner: CliRunner, tmp_path: Path, speech_file: Path
+) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04" + bytes(200))
+    result = _invoke(runner, "parse", "--json", broken, speech_file)
+    assert result.exit_code == 2
+    assert str(broken) in result.stderr and ".docx" in result.stderr
+    assert [d["source"] for d in json.loads(result.stdout)["documents"]] == ["speech.txt"]

@@ -144,7 +144,8 @@ def _outcome(convert: Any, value: Any, param: Any, ctx: Any) -> tuple[str, Any]:
     try:
         result = convert(value, param=param, ctx=ctx)
     except typer.BadParameter as exc:
-        return "error", exc.format_message()
+        # typer's English message is shown in Chinese, as the stand-in words it
+        return "error", cliconvert.chinese_bad_parameter(exc).format_message()
     except Exception as exc:  # whatever typer does, the stand-in must do the same
         return "raised", (type(exc).__name__, str(exc))
     return "value", (type(result).__name__, repr(result))  # repr: nan equals itself

@@ -324,7 +324,7 @@ def test_drafter_new_refuses_a_fifo_and_asks_again(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     os.mkfifo(tmp_path / "pipe")
-    answers = ["1", "4", "1", "", "", "", "", "s", "md", "pipe", "y", "good.md"]
+    answers = ["1", "4", "", "1", "", "", "", "", "", "", "", "s", "md", "pipe", "y", "good.md"]
     result = CliRunner().invoke(
         app,
         ["new", "--script", "--seed", "5", "--bank", str(BANK)],

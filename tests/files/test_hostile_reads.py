@@ -301,7 +301,7 @@ def test_a_300_character_theme_writes_a_docx_with_the_full_title_in_the_body() -
     assert len(core.title) == len(core.subject) == len(core.author) == 255
     assert core.subject == long_theme[:254] + "…"
     assert len(core.comments) <= 255
-    assert doc.paragraphs[0].text == long_theme
+    assert doc.paragraphs[0].text.replace("\n", "") == long_theme  # a title of many lines
 
 
 def test_a_300_character_theme_through_the_cli(tmp_path: Path) -> None:

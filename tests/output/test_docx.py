@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,7 @@ from drafter.drafting.model import Draft
 from drafter.errors import UsageError
 from drafter.output.style import Font, StyleProfile, load_style
 from drafter.output.templates import render_file
-from drafter.output.word import render_docx
+from drafter.output.word import check_fonts, render_docx
 from drafter.text.numerals import int_to_chinese
 from drafter.workflow.batch import default_seed
 from tests.conftest import DATA, ROOT
@@ -106,13 +107,19 @@ def fonts_of(item: Run) -> dict[str, str | None]:
     return {a: fonts.get(qn(f"w:{a}")) for a in ("ascii", "hAnsi", "cs", "eastAsia", "hint")}
 
 
-def wanted_fonts(font: str, latin: str | None) -> dict[str, str | None]:
-    west = latin or font
+# Chinese punctuation a Latin font has too: always drawn in the Chinese font.
+WIDE = re.compile("[“”‘’—―…·]")
+
+
+def wanted_fonts(font: str, latin: str | None, text: str = "") -> dict[str, str | None]:
+    west = font if latin is None or WIDE.search(text) else latin
     return {"ascii": west, "hAnsi": west, "cs": west, "eastAsia": font, "hint": "eastAsia"}
 
 
 def check_run(item: Run, font: Font, latin: str | None) -> None:
-    assert fonts_of(item) == wanted_fonts(font.font, latin), item.text
+    assert fonts_of(item) == wanted_fonts(font.font, latin, item.text), item.text
+    if latin is not None and latin != font.font:  # a run is all punctuation or none
+        assert WIDE.sub("", item.text) in ("", item.text), item.text
     assert item.font.size == Pt(font.size), item.text
     assert item.font.bold is font.bold, item.text
 
@@ -132,6 +139,47 @@ def check_indent(par: Paragraph, profile: StyleProfile) -> None:
 def check_no_indent(par: Paragraph) -> None:
     assert par.paragraph_format.first_line_indent is None, par.text
     assert first_line_chars(par) is None, par.text
+
+
+def check_kept(par: Paragraph) -> None:
+    """A heading: kept with the next paragraph, its lines together."""
+    fmt = par.paragraph_format
+    assert fmt.keep_with_next is True and fmt.keep_together is True, par.text
+
+
+def grid_spacing(profile: StyleProfile, par: Paragraph) -> float:
+    """The exact line spacing a paragraph should have: one grid line (line_spacing_pt), or the
+    fewest whole grid lines that hold its font."""
+    step = profile.line_spacing_pt
+    size = par.runs[0].font.size.pt if par.runs and par.runs[0].font.size else 0
+    return step * max(1, math.ceil(size / step))
+
+
+def title_lines(par: Paragraph) -> list[str]:
+    """The lines of the title paragraph (python-docx reads a w:br as a newline)."""
+    return par.text.split("\n")
+
+
+def text_width_pt(profile: StyleProfile) -> float:
+    page = profile.page
+    return (page.width_mm - page.margin_left_mm - page.margin_right_mm) / 25.4 * 72
+
+
+def line_width_pt(line: str, size: float, spacing: float) -> float:
+    """Points a title line takes: a Chinese character (or full-width mark) one em, anything
+    else 0.6 em (more than a Latin letter or digit usually takes), plus the spacing after each."""
+    wide = sum(1 for c in line if unicodedata.east_asian_width(c) in "WFA" or WIDE.match(c))
+    return wide * size + (len(line) - wide) * size * 0.6 + len(line) * spacing
+
+
+def split_lead(par: Paragraph) -> tuple[list[Run], list[Run]]:
+    """A point's paragraph as the runs of its lead "（一）……。" and those of its own text."""
+    runs, text = par.runs, ""
+    for n, item in enumerate(runs):
+        text += item.text
+        if text.endswith("。") and HEADING2.match(text):
+            return runs[: n + 1], runs[n + 1 :]
+    raise AssertionError(par.text)
 
 
 def grid(doc: DocumentObject) -> dict[str, str]:
@@ -222,18 +270,24 @@ def check_layout(doc: DocumentObject, profile: StyleProfile, draft: Draft) -> No
         assert pitch - 0.05 < condensed <= pitch
 
     pars = doc.paragraphs
-    # Every paragraph: exact line spacing, nothing before or after.
+    # Every paragraph: exact line spacing on the line grid (one grid line, or the few whole
+    # ones a larger font needs), nothing before or after.
     for par in pars:
         fmt = par.paragraph_format
         assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY, par.text
-        assert fmt.line_spacing == Pt(profile.line_spacing_pt), par.text
+        assert fmt.line_spacing == Pt(grid_spacing(profile, par)), par.text
         assert fmt.space_before == 0 and fmt.space_after == 0, par.text
 
     latin = profile.latin_font
     title, *rest = pars
-    assert title.text == draft.title
+    lines = title_lines(title)
+    assert "".join(lines).replace(" ", "") == draft.title.replace(" ", "")
+    spacing = int(defaults["spacing"] or 0) / 20  # the document's, the title's too
+    for line in lines:
+        assert line_width_pt(line, profile.title.size, spacing) <= text_width_pt(profile), line
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     check_no_indent(title)
+    check_kept(title)
     for item in title.runs:
         check_run(item, profile.title, latin)
     if draft.organisation or draft.speaker:
@@ -241,11 +295,12 @@ def check_layout(doc: DocumentObject, profile: StyleProfile, draft: Draft) -> No
         assert byline.text == "　".join(x for x in (draft.organisation, draft.speaker) if x)
         assert byline.alignment == WD_ALIGN_PARAGRAPH.CENTER
         check_no_indent(byline)
+        check_kept(byline)
         for item in byline.runs:
             check_run(item, profile.byline, latin)
     blanks = rest[: profile.title_blank_lines]
     assert [p.text for p in blanks] == [""] * profile.title_blank_lines
-    assert all(p.runs == [] for p in blanks)
+    assert all(p.runs == [] and p.paragraph_format.keep_with_next for p in blanks)
     body = rest[profile.title_blank_lines :]
     assert body[0].text == draft.opening and body[-1].text == draft.closing
 
@@ -253,17 +308,25 @@ def check_layout(doc: DocumentObject, profile: StyleProfile, draft: Draft) -> No
         check_indent(par, profile)
         assert par.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY, par.text
         if HEADING1.match(par.text):
-            [item] = par.runs
-            check_run(item, profile.heading1, latin)
+            check_kept(par)
+            for item in par.runs:
+                check_run(item, profile.heading1, latin)
         elif HEADING2.match(par.text):
-            lead, *more = par.runs
-            assert lead.text.endswith("。")
-            check_run(lead, profile.heading2, latin)
+            lead, more = split_lead(par)
+            assert "".join(r.text for r in lead).endswith("。")
+            for item in lead:
+                check_run(item, profile.heading2, latin)
             for item in more:  # the point's own text follows in the body font
                 check_run(item, profile.body, latin)
+            # An outline's point is a line of its own, kept whole; a point whose text runs on
+            # keeps its lead with that text by widow control (the Normal style's).
+            assert par.paragraph_format.keep_together is (None if more else True), par.text
         else:
+            assert not par.paragraph_format.keep_with_next, par.text
             for item in par.runs:
                 check_run(item, profile.body, latin)
+    assert doc.styles["Normal"].paragraph_format.widow_control is True
+    check_fonts(doc, profile)
 
     # Numbering: 一、二、… for the parts, （一）（二）… again in each part, in order.
     starts = [i for i, p in enumerate(body) if HEADING1.match(p.text)]
@@ -303,7 +366,7 @@ def check_page_numbers(doc: DocumentObject, profile: StyleProfile) -> None:
             assert par.alignment == WD_ALIGN_PARAGRAPH.CENTER
             assert (fmt.left_indent, fmt.right_indent) == (None, None)
         for item in par.runs:
-            assert fonts_of(item) == wanted_fonts(number.font, profile.latin_font)
+            assert fonts_of(item) == wanted_fonts(number.font, profile.latin_font, item.text)
             assert item.font.size == Pt(number.size)
 
 
@@ -449,7 +512,8 @@ def test_the_document_says_what_the_txt_rendering_says(sources: bool, detail: st
     while lines and lines[-1] == "":
         lines.pop()
     doc = open_docx(render_file(one, "docx", show_sources=sources))
-    assert [p.text for p in doc.paragraphs] == lines
+    # A long title is one paragraph of several lines (a w:br, read as a newline, between them).
+    assert [p.text.replace("\n", "") for p in doc.paragraphs] == lines
 
 
 def test_the_document_properties_name_the_draft(draft: Draft, default_bytes: bytes) -> None:
@@ -669,7 +733,7 @@ def test_batch_and_new_with_a_broken_profile_exit_2_and_write_nothing(cwd: Path)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "bad.yaml:2:9: " in result.stderr and "不认识的字号" in result.stderr
 
-    answers = "".join(f"{a}\n" for a in ["1", "4", "1", "", "", "", "", "s", "docx", "x.docx"])
+    answers = "".join(f"{a}\n" for a in ["1", "4", "", "1", "", "", "", "s", "docx", "x.docx"])
     result = run("new", "--script", "--seed", "5", "--style", "bad.yaml", stdin=answers)
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "bad.yaml:2:9: " in result.stderr
@@ -765,7 +829,7 @@ def test_a_control_character_in_the_theme_is_not_a_crash(cwd: Path) -> None:
 
 
 def test_new_script_saves_a_docx_with_the_style(cwd: Path) -> None:
-    answers = ["1", "4", "1", "", "", "", "", "s", "docx", ""]  # the default path
+    answers = ["1", "4", "", "1", "", "", "", "", "", "", "", "s", "docx", ""]  # default path
     stdin = "".join(f"{a}\n" for a in answers)
     result = run("new", "--script", "--seed", "5", "--style", str(CUSTOM), stdin=stdin)
     assert result.exit_code == 0, (result.stdout, result.stderr)
@@ -779,7 +843,7 @@ def test_new_script_saves_a_docx_with_the_style(cwd: Path) -> None:
 
 
 def test_new_script_saves_a_docx_in_the_default_layout(cwd: Path) -> None:
-    answers = ["1", "4", "1", "", "", "", "", "s", "docx", "稿.docx"]
+    answers = ["1", "4", "", "1", "", "", "", "", "", "", "", "s", "docx", "稿.docx"]
     result = run("new", "--script", "--seed", "5", stdin="".join(f"{a}\n" for a in answers))
     assert result.exit_code == 0, (result.stdout, result.stderr)
     expected = compose(load_index(BANK), DraftRequest(THEME, 4, seed=5))
@@ -855,7 +919,9 @@ def test_batch_writes_one_docx_per_brief_with_digests_in_the_manifest(cwd: Path)
         expected = brief_draft(brief)
         data = (out / f"{brief['id']}.docx").read_bytes()
         doc = open_docx(data)
-        assert doc.paragraphs[0].text == doc.core_properties.title == expected.title
+        # A long title is broken into lines by meaning inside its one paragraph.
+        title = doc.paragraphs[0].text.replace("\n", "")
+        assert title == doc.core_properties.title == expected.title
         assert data == render_docx(expected, load_style())
     assert open_docx((out / "甲.docx").read_bytes()).paragraphs[0].text == BRIEFS[0]["title"]
 

@@ -399,7 +399,8 @@ def test_control_characters_in_drafter_new_answers_never_reach_the_saved_draft(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    answers = [NOISY, "3", "1", "e", "自定\x1b[2J标题\x07", "要点\x00一", "", "", "k", "k", "k"]
+    answers = [NOISY, "3", "", "1", "", "张\x07三", "", "e", "自定\x1b[2J标题\x07", "引\x00言"]
+    answers += ["要点\x00一", "", "", "k", "k", "k"]
     answers += ["s", "json", "out.json"]
     result = CliRunner().invoke(
         app, ["new", "--script", "--seed", "5", "--bank", BANK], input="\n".join(answers) + "\n"
@@ -409,6 +410,7 @@ def test_control_characters_in_drafter_new_answers_never_reach_the_saved_draft(
     assert data["theme"] == THEME
     assert data["parts"][0]["heading"] == "自定标题"
     assert data["parts"][0]["points"][0]["lead"] == "要点一"
+    assert data["parts"][0]["lead"] == "引言" and data["speaker"] == "张三"
     assert not re.search(r"\\u00[01][0-9a-f]", (tmp_path / "out.json").read_text("utf-8"))
 
 
@@ -432,7 +434,7 @@ def test_drafter_new_saves_no_text_into_a_word_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    answers = ["1", "3", "1", "k", "k", "k", "s", "md", "x.docx", "x.md"]
+    answers = ["1", "3", "", "1", "", "", "", "k", "k", "k", "s", "md", "x.docx", "x.md"]
     result = CliRunner().invoke(
         app, ["new", "--script", "--seed", "5", "--bank", BANK], input="\n".join(answers) + "\n"
     )

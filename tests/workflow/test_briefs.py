@@ -506,7 +506,7 @@ def test_scalar_item_user_message(tmp_path: Path) -> None:
 def test_yaml_syntax_error_has_its_position(tmp_path: Path) -> None:
     found = read_one(tmp_path, "id: a\ntheme: [b\n")
     assert where(found.problems) == [
-        (3, 1, None, "YAML 格式错误：did not find expected ',' or ']'")
+        (3, 1, None, "YAML 格式错误：方括号列表 [ … ] 没有正确结束：检查逗号和右括号“]”")
     ]
     assert found.files_read == 0
 
@@ -922,8 +922,7 @@ def test_python_tag_on_a_scalar_is_refused(tmp_path: Path) -> None:
             1,
             5,
             None,
-            "YAML 格式错误：could not determine a constructor for the tag "
-            "'tag:yaml.org,2002:python/name:os.system'",
+            "YAML 格式错误：不认识以“!”开头的标记：请给整个值加引号",
         )
     ]
     assert found.briefs == []
@@ -956,10 +955,9 @@ def test_python_tags_never_run_code(tmp_path: Path) -> None:
 
 def test_multi_document_file_is_a_yaml_error(tmp_path: Path) -> None:
     found = read_one(tmp_path, "id: a\ntheme: b\n---\nid: c\ntheme: d\n")
-    assert where(found.problems) == [(3, 1, None, "YAML 格式错误：but found another document")]
-    assert found.problems[0].user_message() == (
-        f"{tmp_path / 'brief.yaml'}:3:1: YAML 格式错误：but found another document"
-    )
+    second = "YAML 格式错误：文件里只能有一份内容：请删去“---”及其后的第二份"
+    assert where(found.problems) == [(3, 1, None, second)]
+    assert found.problems[0].user_message() == f"{tmp_path / 'brief.yaml'}:3:1: {second}"
     assert found.briefs == []
 
 
