@@ -83,10 +83,50 @@ def localise(command: Any, path: str = "") -> None:
         command.options_metavar = OPTIONS_METAVAR
     if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
         command.subcommand_metavar = SUBCOMMAND_METAVAR
+    for param in getattr(command, "params", ()):
+        _chinese_types(param)
     if not getattr(command, "epilog", None) and path in EXAMPLES:
         command.epilog = EXAMPLES_HEADING + "\n" + "\n".join(EXAMPLES[path])
     for name, sub in getattr(command, "commands", {}).items():
         localise(sub, f"{path} {name}".strip())
+
+
+# typer's names for the kinds of value an option takes, as a writer reads them; a switch
+# (bool) takes none, so it shows nothing.
+_TYPE_NAMES = {
+    "str": "文字",
+    "int": "整数",
+    "float": "数",
+    "path": "路径",
+    "dir": "目录",
+    "file": "文件",
+    "Path": "路径",
+}
+_TYPE_SHAPE = re.compile(r"^<(list\[)?(\w+)\]?>(\.\.\.)?$")
+
+
+def _chinese_types(param: Any) -> None:
+    """Show a parameter's kind of value in Chinese (wrapped on the object, once)."""
+    shown = getattr(param, "display_type_rich", None)
+    if callable(shown) and not getattr(param, "_drafter_chinese", False):
+        param._drafter_chinese = True
+        param.display_type_rich = partial(_chinese_type, shown)
+
+
+def _chinese_type(original: Method, *args: Any, **kwargs: Any) -> str | None:
+    shown = original(*args, **kwargs)
+    if not isinstance(shown, str):
+        return None
+    found = _TYPE_SHAPE.match(shown)
+    if found is None:
+        return shown  # a metavar of drafter's own, or a choice list
+    listed, name, more = found.groups()
+    if name == "bool":
+        return None
+    chinese = _TYPE_NAMES.get(name)
+    if chinese is None:
+        return shown
+    return f"<{chinese}>" + ("..." if listed or more else "")  # "…" would read as a cut
 
 
 def _context_class(context: Any) -> type | None:
@@ -136,6 +176,7 @@ def _get_help_option(original: Method, ctx: Any) -> Any:
     option = original(ctx)
     if option is not None:
         option.help = HELP_OPTION_HELP
+        _chinese_types(option)
     return option
 
 

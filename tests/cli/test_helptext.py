@@ -24,6 +24,9 @@ ENGLISH_FRAME = re.compile(
 )
 
 
+ENGLISH_TYPES = re.compile(r"<(?:list\[)?(?:str|int|float|path|dir|file|bool|Path)\]?>")
+
+
 def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
     yield path, command
     for name, sub in getattr(command, "commands", {}).items():
@@ -70,6 +73,7 @@ def test_every_help_is_chinese_and_whole(
     text = _help(path, monkeypatch, rich)
     assert "用法：" in text
     assert ENGLISH_FRAME.findall(text) == []
+    assert ENGLISH_TYPES.findall(text) == []  # <文字>, <整数>, <路径>; a switch shows none
     assert "[必填]" in text or "*" not in text
     descriptions = _descriptions(COMMANDS[path])
     shown = _squeezed(text)
