@@ -25,12 +25,12 @@ from typer.testing import CliRunner, Result
 from drafter.cli.app import app
 from drafter.cli.prompts import RichAsker
 from drafter.drafting.composer import compose
-from drafter.drafting.index import BankIndex, load_index
+from drafter.drafting.index import BankIndex
 from drafter.drafting.model import DraftRequest, avoid_from_dict
 from drafter.errors import UsageError
 from drafter.output.templates import render
 from drafter.workflow.session import default_name, run_session
-from tests.workflow.sessionkit import BANK, THEME, FakeAsker, lines, session, setup
+from tests.workflow.sessionkit import THEME, FakeAsker, lines, session, setup
 
 DRAFT_KEYS = {
     *("title", "theme", "occasion", "seed", "opening", "parts", "closing", "bank_version"),
@@ -79,23 +79,6 @@ def read_json(path: Path) -> dict[str, Any]:
     data = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def index() -> BankIndex:
-    return load_index(BANK)
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A clean working folder (no phrasebank/, so the bundled bank is used)."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 # ── 1. a whole scripted run through the CLI ─────────────────────────────────────────────────

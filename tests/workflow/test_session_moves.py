@@ -34,22 +34,6 @@ THREE = setup(parts="3")
 FIRST_HEADING = "从严管理监督，为实干者护航"
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def index() -> BankIndex:
-    return load_index(BANK)
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def new(runner: CliRunner, answers: list[str], *args: str, seed: int = 5) -> Result:
     result = runner.invoke(
         app,
