@@ -305,17 +305,20 @@ def build_index(directory: Path, *more: Path) -> tuple[BankIndex, dict[str, Any]
     banks = [load_bank(d) for d in layers]
     bodies: dict[str, str] = {}
     rows: dict[str, list[tuple[Any, ...]]] = {kind: [] for kind in _DRAFTED}
-    seen: set[tuple[str, str]] = set()
+    earlier: set[tuple[str, str]] = set()  # what the banks before this one hold
     for folder, bank in zip(layers, banks, strict=True):
         label = bank_label(folder) if more else None
+        held: set[tuple[str, str]] = set()
         for kind in _DRAFTED:
             for entry in bank.entries[kind]:
                 # The writer's own bank comes first: its edit of an entry, or its disabling
-                # of it, stands for the entry in the banks after it.
-                ids = {(kind, entry.id), (kind, fold_normalized(entry.text))}
-                if not ids & seen and not entry.disabled:
+                # of it, stands for the entry in the banks after it. Within one bank, every
+                # enabled entry counts, as it always has.
+                ids = {(kind, entry.id), (kind, fold_normalized(entry.text))} if more else set()
+                if not ids & earlier and not entry.disabled:
                     rows[kind].append(_record(entry, bodies, label))
-                seen |= ids
+                held |= ids
+        earlier |= held
     clauses = _clauses(rows["heading"], lexicon)
     relevance = build_relevance(rows, bodies) if any(rows.values()) else empty_relevance()
     data = {
