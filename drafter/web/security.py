@@ -32,6 +32,7 @@ TOKEN_HEADER = "x-drafter-token"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+STATIC_PREFIX = "/static/"
 
 
 class WebError(DrafterError):
@@ -100,6 +101,10 @@ class Guard:
         try:
             self._check_host(headers)
             fresh_token = self._check_token(scope, headers, cookies)
+            if scope["path"].startswith(STATIC_PREFIX) and scope["method"] in _SAFE:
+                # Assets need no session: a burst of them must not push out writers' sessions.
+                await self.app(scope, receive, send)
+                return
             session, new = self._session(scope, cookies)
             self._check_cross_site(scope, headers, session, new)
             self._check_length(headers)

@@ -134,3 +134,13 @@ def test_csrf_token_differs_between_sessions(config: ServeConfig) -> None:
     app = create_app(config)
     with TestClient(app, base_url=BASE) as a, TestClient(app, base_url=BASE) as b:
         assert csrf_of(a.get("/").text) != csrf_of(b.get("/").text)
+
+
+def test_assets_make_no_session(config: ServeConfig) -> None:
+    app = create_app(config)
+    with TestClient(app, base_url=BASE) as client:
+        for _ in range(5):
+            response = client.get("/static/app.css")
+            assert response.status_code == 200
+            assert "set-cookie" not in response.headers
+        assert len(app.state.context.store) == 0
