@@ -61,6 +61,8 @@ _EXPORTS = {
     "render": "output.templates",
     "Brief": "workflow.briefs",
     "read_briefs": "workflow.briefs",
+    "ServeConfig": "web.config",
+    "create_app": "web.app",
     "BatchOptions": "workflow.batch",
     "BatchReport": "workflow.batch",
     "check_batch": "workflow.batch",
@@ -91,6 +93,7 @@ __all__ = [
     "ParseResult",
     "Part",
     "Point",
+    "ServeConfig",
     "Source",
     "TemplateError",
     "UsageError",
@@ -98,6 +101,7 @@ __all__ = [
     "add_entries",
     "check_batch",
     "compose",
+    "create_app",
     "draft_outline",
     "find_duplicates",
     "import_entries",
@@ -143,6 +147,8 @@ if TYPE_CHECKING:
     from drafter.mining.miner import MineRequest, mine, mine_corpus
     from drafter.mining.report import FileSummary, MineReport
     from drafter.output.templates import render
+    from drafter.web.app import create_app
+    from drafter.web.config import ServeConfig
     from drafter.workflow.batch import BatchOptions, BatchReport, check_batch, run_batch
     from drafter.workflow.briefs import Brief, read_briefs
 

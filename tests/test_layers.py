@@ -1,7 +1,7 @@
 """The package's layering, read from the source: imports point one way, and none is circular.
 
 errors/workspace < files < text < formats < corpus < bank < mining | drafting < output < workflow
-< cli.
+| check < web < cli.
 An import inside a function hides a cycle from Python until it bites, so those count too. They are
 allowed only where they keep start-up fast: in the CLI, and for modules that load a heavy
 third-party library as they are imported.
@@ -22,6 +22,7 @@ HEAVY = {
     *("jinja2", "yaml", "docx", "lxml", "opencc", "rich", "typer", "click", "pydantic"),
     *("selectolax", "pdfminer", "markdown_it"),
     "prompt_toolkit",  # line editing for `drafter new` on a terminal
+    *("starlette", "uvicorn"),  # `drafter serve` only
 }
 LAYERS = {
     "errors": 0,
@@ -35,7 +36,9 @@ LAYERS = {
     "drafting": 6,
     "output": 7,
     "workflow": 8,
-    "cli": 9,
+    "check": 8,
+    "web": 9,
+    "cli": 10,
 }
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from drafter.bank.layers import bank_layers
+from drafter.drafting.index import BankIndex, load_index
 from drafter.web.config import ServeConfig
 from drafter.web.sessions import SessionStore
-
-if TYPE_CHECKING:
-    from drafter.drafting.index import BankIndex
 
 
 @dataclass
@@ -20,8 +18,6 @@ class WebContext:
 
     def bank_dirs(self) -> tuple[Path, ...]:
         """The banks drafts and searches read, the writer's own first (as on the CLI)."""
-        from drafter.bank.layers import bank_layers
-
         return bank_layers(self.config.root, self.config.bank).banks
 
     def own_bank(self) -> Path:
@@ -32,6 +28,4 @@ class WebContext:
     def index(self) -> BankIndex:
         """The drafting index of the banks; ``load_index`` keeps it while the files stay as
         they are and rebuilds it after an edit or a mine."""
-        from drafter.drafting.index import load_index
-
         return load_index(*self.bank_dirs())

@@ -7,6 +7,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from drafter.drafting.composer import compose
+from drafter.drafting.model import DraftRequest
 from drafter.web.context import WebContext
 from drafter.web.pages import render_page
 from drafter.web.security import read_form
@@ -19,9 +21,6 @@ def routes(context: WebContext) -> list[BaseRoute]:
         return render_page(request, "draft.html", draft=None)
 
     async def make_draft(request: Request) -> Response:
-        from drafter.drafting.composer import compose
-        from drafter.drafting.model import DraftRequest
-
         form = await read_form(request, config)
         theme = str(form.get("theme", "")).strip()
         draft_request = DraftRequest(theme=theme)
