@@ -16,6 +16,7 @@ from drafter.text.sentences import split_sentences, visible_len
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{4,}")
 _QUOTE = re.compile(r"“([^“”]{8,})”")
+_SAYING = re.compile("[，,；;。！？]")  # a quotation proper runs over more than one clause
 _SENTENCE_MIN = 8  # visible characters: shorter sentences ("一是。") repeat by nature
 _PARAGRAPH_MIN = 15
 _GRAM = 4
@@ -184,6 +185,8 @@ def _quotations(speech: list[Paragraph]) -> list[Finding]:
     seen: dict[str, Paragraph] = {}
     for para in speech:
         for m in _QUOTE.finditer(para.text):
+            if not _SAYING.search(m.group(1)):
+                continue  # a quoted name or slogan (“党建+网格+大数据”), not a saying
             key = fold(m.group(1))
             if key in seen:
                 first = seen[key].location.paragraph

@@ -14,13 +14,15 @@ from drafter.check.findings import Finding, Location, Severity
 from drafter.text.numerals import int_to_chinese
 from drafter.text.parallel import parallel_group
 from drafter.text.sentences import strip_end, visible_len
-from drafter.text.skeletons import CLAUSE_MARKS, skeleton, split_clauses_marked
+from drafter.text.skeletons import CLAUSE_MARKS, Skeleton, skeleton, split_clauses_marked
 
 if TYPE_CHECKING:
     from drafter.drafting.index import BankIndex
 
 _WIDE = str.maketrans({",": "，", ";": "；", ":": "："})
-_SUB_MAX = 24  # sub-point leads longer than this are sentences, not headings meant to be parallel
+_SKELETON_SET = 4  # siblings needed before one is named for lacking the others' skeleton
+_SUB_MAX = 24
+_SUB_GAP = 4  # characters a sub-point lead may differ from its equal siblings before a note  # sub-point leads longer than this are sentences, not headings meant to be parallel
 
 
 @dataclass(frozen=True)
@@ -137,15 +139,17 @@ def _parallel(
         size, same = Counter(lengths).most_common(1)[0]
         if n >= 3 and same == n - 1:
             i = next(j for j, x in enumerate(lengths) if x != size)
-            if abs(lengths[i] - size) >= 2:
+            if abs(lengths[i] - size) >= (_SUB_GAP if odd_only else 2):
                 note = f"其他{what}第{k + 1}个分句都是{size}个字，这一条是{lengths[i]}个字"
                 return [_odd(i, texts, where, what, severity, mined, note)]
     shared = skeleton(texts)
-    if n >= 3 and (shared is None or not shared.anchored()):
+    # Two headings sharing a word is chance (often the theme's own word): a skeleton that
+    # names the odd one out must be shared by three or more.
+    if n >= _SKELETON_SET and (shared is None or not shared.anchored()):
         odd = []
         for i in range(n):
             rest = skeleton(texts[:i] + texts[i + 1 :])
-            if rest is not None and rest.anchored() and _words(rest.fixed_text) >= 2:
+            if rest is not None and _clause_anchored(rest):
                 odd.append((i, rest.display()))
         if len(odd) == 1:
             i, display = odd[0]
@@ -164,8 +168,20 @@ def _others_parallel(texts: list[str]) -> bool:
     return False
 
 
-def _words(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
+def _clause_anchored(sk: Skeleton) -> bool:
+    """Whether the skeleton's fixed words open or close a clause (“…担当的“…””, “坚持…，…”):
+    a word shared in the middle of a clause (the theme's own word) is no skeleton."""
+    pieces = sk.pieces
+    for k, piece in enumerate(pieces):
+        if not isinstance(piece, str) or sum(c.isalnum() for c in piece) < 2:
+            continue
+        if k in (0, len(pieces) - 1):
+            return True
+        if piece[0] in CLAUSE_MARKS and piece[1:2].isalnum():
+            return True
+        if piece[-1] in CLAUSE_MARKS and piece[-2:-1].isalnum():
+            return True
+    return False
 
 
 def _clause_note(common: tuple[str, ...], own: tuple[str, ...]) -> str:
