@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from statistics import median
 from typing import Any
 
 from drafter.check.document import CheckedDocument
@@ -66,16 +67,16 @@ def check_length(doc: CheckedDocument, stats: LengthStats) -> list[Finding]:
     if len(stats.parts) < 2:
         return findings
     heads = {part.number: doc.paragraphs[part.at].location for part in doc.parts}
+    # Against the median: one long part must not make every other part look short.
+    middle = median(c for _n, c in stats.parts)
     for number, size in stats.parts:
-        others = [c for n, c in stats.parts if n != number]
-        mean = sum(others) / len(others)
-        if mean <= 0 or size <= 0:
+        if middle <= 0 or size <= 0:
             continue
-        ratio = size / mean
+        ratio = size / middle
         if ratio >= _UNEVEN:
-            word, times = "偏长", f"是其他部分平均（{round(mean)}字）的{ratio:.1f}倍"
+            word, times = "偏长", f"是各部分中位数（{round(middle)}字）的{ratio:.1f}倍"
         elif ratio <= 1 / _UNEVEN:
-            word, times = "偏短", f"只有其他部分平均（{round(mean)}字）的{ratio:.0%}"
+            word, times = "偏短", f"只有各部分中位数（{round(middle)}字）的{ratio:.0%}"
         else:
             continue
         very = ratio >= _VERY_UNEVEN or ratio <= 1 / _VERY_UNEVEN

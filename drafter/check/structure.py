@@ -145,7 +145,7 @@ def _parallel(
     shared = skeleton(texts)
     # Two headings sharing a word is chance (often the theme's own word): a skeleton that
     # names the odd one out must be shared by three or more.
-    if n >= _SKELETON_SET and (shared is None or not shared.anchored()):
+    if n >= _SKELETON_SET and (shared is None or not _clause_anchored(shared)):
         odd = []
         for i in range(n):
             rest = skeleton(texts[:i] + texts[i + 1 :])
@@ -175,8 +175,8 @@ def _clause_anchored(sk: Skeleton) -> bool:
     for k, piece in enumerate(pieces):
         if not isinstance(piece, str) or sum(c.isalnum() for c in piece) < 2:
             continue
-        if k in (0, len(pieces) - 1):
-            return True
+        if k in (0, len(pieces) - 1) or any(c in "“”‘’《》" for c in piece):
+            return True  # at either end, or framing a quoted slot (担当的“…”)
         if piece[0] in CLAUSE_MARKS and piece[1:2].isalnum():
             return True
         if piece[-1] in CLAUSE_MARKS and piece[-2:-1].isalnum():
