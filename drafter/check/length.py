@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-from drafter.check.document import CheckedDocument
 from drafter.check.findings import Finding, Severity
+from drafter.check.paragraphs import CheckedDocument
 from drafter.text.numerals import int_to_chinese
 
 _BLANK = re.compile(r"\s+")

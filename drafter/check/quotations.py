@@ -8,8 +8,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from drafter.check.document import CheckedDocument
 from drafter.check.findings import Finding
+from drafter.check.paragraphs import CheckedDocument
 from drafter.text.normalize import fold, fold_normalized
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import replace
 from itertools import groupby
 
-from drafter.check.document import CheckedDocument, Paragraph
 from drafter.check.findings import Finding, Location
+from drafter.check.paragraphs import CheckedDocument, Paragraph
 from drafter.text.normalize import fold
 from drafter.text.numbering import find_marker
 from drafter.text.sentences import split_sentences, visible_len

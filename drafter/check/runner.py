@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from drafter.check.copying import check_copying
-from drafter.check.document import CheckedDocument, read_checked
 from drafter.check.findings import SEVERITIES, Finding, Severity, at_least
 from drafter.check.length import LengthStats, check_length, measure
+from drafter.check.paragraphs import CheckedDocument, read_checked
 from drafter.check.quotations import check_quotations, source_text
 from drafter.check.repetition import check_repetition
 from drafter.check.rules import check_tifa, load_rules

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from drafter.check.document import CheckedDocument
 from drafter.check.findings import Finding, Location, Severity
+from drafter.check.paragraphs import CheckedDocument
 from drafter.text.numerals import int_to_chinese
 from drafter.text.parallel import parallel_group
 from drafter.text.sentences import strip_end, visible_len

@@ -39,7 +39,11 @@ def check_cmd(
     ] = None,
     fail_on: Annotated[
         str,
-        typer.Option("--fail-on", help="有这一级（warning 或 error）及以上的问题时退出码为 1。"),
+        typer.Option(
+            "--fail-on",
+            help="有这一级及以上的问题时退出码为 1：warning 即警告及以上；默认只看错误级。",
+            show_default=False,
+        ),
     ] = "error",
     rate: Annotated[
         int, typer.Option("--rate", help="语速：每分钟多少字，用于估算讲话时长。")
