@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from drafter.files.decoding import read_document
+
 _PLAIN_DROP = re.compile(r"[\W_]+")
 _PREFIX = 8  # plain characters of a paragraph that are enough to find its source line
 
@@ -64,8 +66,6 @@ def markdown_lines(
 ) -> Iterator[int | None]:
     """The source line of each markdown paragraph (markup and blank lines make it differ from
     the line of the text as read, which stands where it cannot be found)."""
-    from drafter.files.decoding import read_document
-
     source = [plain(line) for line in read_document(path).splitlines()]
     cursor = 0
     for text, fallback in zip(texts, read_lines, strict=True):

@@ -10,6 +10,7 @@ from typing import Any
 
 from drafter.check.findings import SEVERITY_LABELS, Finding
 from drafter.errors import InputError, UsageError
+from drafter.files.yamlio import write_user_file
 
 AUTHOR = "drafter 检查"
 INITIALS = "DC"
@@ -59,8 +60,6 @@ def _runs(paragraph: Any) -> list[Any]:
 def annotate_docx(source: Path, out: Path, findings: Sequence[Finding]) -> Path:
     """Write ``out``: ``source`` with one comment per finding on its paragraph."""
     import docx
-
-    from drafter.files.yamlio import write_user_file
 
     check_target(source, out)
     try:

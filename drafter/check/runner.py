@@ -15,6 +15,7 @@ from drafter.check.quotations import check_quotations, source_text
 from drafter.check.repetition import check_repetition
 from drafter.check.rules import check_tifa, load_rules
 from drafter.check.structure import check_structure, mined_skeletons
+from drafter.drafting.index import load_index
 from drafter.errors import UsageError
 
 DEFAULT_RATE = 220  # characters a minute: a measured speaking pace for an official speech
@@ -87,8 +88,6 @@ def check_file(request: CheckRequest) -> CheckReport:
     doc = read_checked(request.path)
     index = None
     if request.bank_dirs:
-        from drafter.drafting.index import load_index
-
         index = load_index(*request.bank_dirs)
     length = measure(doc, request.rate)
     findings = [
