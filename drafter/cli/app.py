@@ -498,10 +498,12 @@ def batch_cmd(
 
 
 from drafter.cli.bank import bank_app  # noqa: E402 - the group needs the app's shared options first
+from drafter.cli.checkcmd import check_cmd  # noqa: E402 - the same: it reads the bank options
 from drafter.cli.minecmd import mine_cmd  # noqa: E402 - the same: it reads the workspace root
 from drafter.cli.servecmd import serve_cmd  # noqa: E402 - the same: it reads the workspace root
 
 app.command("mine")(mine_cmd)
+app.command("check")(check_cmd)
 app.command("serve")(serve_cmd)
 
 app.add_typer(bank_app, name="bank")
