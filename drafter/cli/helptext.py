@@ -41,6 +41,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "new": ("drafter new", "drafter new --speaker 张三 --organisation 县委办公室"),
     "batch": ("drafter batch briefs.yaml --check", "drafter batch briefs.yaml --out 草稿 -j 2"),
     "mine": ("drafter mine seeds/", "drafter mine 新语料/ --into phrasebank"),
+    "serve": ("drafter serve", "drafter serve --port 8080 --open"),
     "brief": ("drafter brief new briefs.yaml",),
     "brief new": ("drafter brief new briefs.yaml",),
     "bank": ("drafter bank search 担当作为", "drafter bank stats"),
