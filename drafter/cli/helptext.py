@@ -42,6 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "batch": ("drafter batch briefs.yaml --check", "drafter batch briefs.yaml --out 草稿 -j 2"),
     "mine": ("drafter mine seeds/", "drafter mine 新语料/ --into phrasebank"),
     "check": ("drafter check 发言.docx", "drafter check 发言.docx --annotate 批注.docx -f json"),
+    "serve": ("drafter serve", "drafter serve --port 8080 --open"),
     "brief": ("drafter brief new briefs.yaml",),
     "brief new": ("drafter brief new briefs.yaml",),
     "bank": ("drafter bank search 担当作为", "drafter bank stats"),
