@@ -186,3 +186,6 @@ class Review:
 
     def keep(self, i: int) -> None:
         self.kept.add(i)
+
+    def unkeep(self, i: int) -> None:
+        self.kept.discard(i)
