@@ -51,23 +51,6 @@ class DraftForm:
         form.avoid = [a for a in avoid if a]
         return form
 
-    @classmethod
-    def of_request(cls, request: DraftRequest, avoid: Sequence[str] = ()) -> DraftForm:
-        """The form that asks for ``request`` again (shown beside its draft)."""
-        return cls(
-            theme=request.theme,
-            parts=str(request.parts),
-            points=str(request.points),
-            occasion=request.occasion,
-            detail=request.detail,
-            length="" if request.length is None else str(request.length),
-            keywords=" ".join(request.keywords),
-            speaker=request.speaker or "",
-            organisation=request.organisation or "",
-            seed="",  # a new draft from the same form should differ: no seed unless given
-            avoid=list(avoid),
-        )
-
 
 def _integer(label: str, text: str, example: str, optional: bool = False) -> int | None:
     text = text.strip()

@@ -9,6 +9,7 @@ the page works without JavaScript; the state stays in the server-side session.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -110,9 +111,10 @@ def routes(context: WebContext) -> list[BaseRoute]:
         try:
             avoid = history.avoid(fields.avoid)
             draft_request = to_request(fields, avoid)
-            state = await run_in_threadpool(
-                draftstate.start, context.index(), draft_request, fields
-            )
+            # The seed is not kept in the form: "生成提纲" again should give another draft
+            # (the seed of this one is shown above it, and kept in its JSON).
+            kept = replace(fields, seed="")
+            state = await run_in_threadpool(draftstate.start, context.index(), draft_request, kept)
         except DrafterError as exc:
             status = exc.status if isinstance(exc, WebError) else (422 if _lacks(exc) else 400)
             return await show(request, status, fields, exc.user_message())

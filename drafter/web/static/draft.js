@@ -23,9 +23,13 @@ document.addEventListener("DOMContentLoaded", () => {
   // Back where the writer was after a move (the page is reloaded by the redirect).
   const key = "drafter-scroll";
   const saved = sessionStorage.getItem(key);
-  if (saved !== null) {
+  sessionStorage.removeItem(key);
+  const said = paper.querySelector(".messages.at-part");
+  if (said) {
+    // A move's message (a 对仗 warning, "nothing new") is at its part: show that part.
+    said.closest(".part").scrollIntoView({ block: "center" });
+  } else if (saved !== null) {
     window.scrollTo(0, Number(saved));
-    sessionStorage.removeItem(key);
   }
   for (const form of document.querySelectorAll("form.move, .paper .edit form")) {
     form.addEventListener("submit", () => sessionStorage.setItem(key, String(window.scrollY)));
