@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from drafter.errors import DrafterError
+from drafter.errors import DrafterError, DraftError
 from drafter.output.common import describe_source, draft_byline, off_theme
 from drafter.web import draftstate
 from drafter.web.context import WebContext
@@ -116,7 +116,12 @@ def routes(context: WebContext) -> list[BaseRoute]:
             kept = replace(fields, seed="")
             state = await run_in_threadpool(draftstate.start, context.index(), draft_request, kept)
         except DrafterError as exc:
-            status = exc.status if isinstance(exc, WebError) else (422 if _lacks(exc) else 400)
+            # A bad field is 400; a request the bank cannot serve (DraftError) is 422.
+            status = (
+                exc.status
+                if isinstance(exc, WebError)
+                else (422 if isinstance(exc, DraftError) else 400)
+            )
             return await show(request, status, fields, exc.user_message())
         await run_in_threadpool(remember, state)
         session_of(request).data[draftstate.KEY] = state
@@ -216,10 +221,3 @@ def routes(context: WebContext) -> list[BaseRoute]:
         Route("/part/{n}/{action}", move, methods=["POST"], name="move"),
         Route("/download/{fmt}", download, methods=["GET"], name="download"),
     ]
-
-
-def _lacks(exc: DrafterError) -> bool:
-    """The bank cannot serve the request (422), rather than a bad field (400)."""
-    from drafter.errors import DraftError
-
-    return isinstance(exc, DraftError)
