@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -29,11 +29,10 @@ from drafter.errors import DrafterError, UsageError
 from drafter.files.targets import SUFFIX_FORMATS, suffixes_of
 from drafter.files.yamlio import write_atomic
 from drafter.output.templates import render_file
-from drafter.text.normalize import fold_normalized, polish
 from drafter.text.numerals import int_to_chinese
-from drafter.text.skeletons import skeleton
-from drafter.text.usertext import clean_text
 from drafter.workflow.outpaths import fit_bytes, visible
+from drafter.workflow.review import Review
+from drafter.workflow.review import broken_parallel as broken_parallel  # its old home
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -154,94 +153,59 @@ def _names(indexes: Iterable[int]) -> str:
     return "第" + "、".join(int_to_chinese(i + 1) for i in sorted(indexes)) + "部分"
 
 
-def _signature(part: DraftPart) -> tuple[str, str, tuple[str, ...]]:
-    """What the writer sees of a part: heading, lead and point leads."""
-    return (part.heading, part.lead, tuple(p.lead for p in part.points))
-
-
 class _Review:
-    """The moves on one composed draft: re-rolls, alternatives, edits, locks."""
+    """The terminal side of a ``Review``: it asks for the moves and says what they did."""
 
     def __init__(self, composer: Composer, asker: Asker, draft: Draft) -> None:
-        self.composer = composer
+        self.review = Review(composer, draft)
         self.asker = asker
         self.first = draft
-        self.locked: set[int] = set()
-        # Per position, every version shown so far: a re-roll that comes back to one says so.
-        self.seen: dict[int, set[tuple[str, str, tuple[str, ...]]]] = {
-            i: {_signature(p)} for i, p in enumerate(draft.parts)
-        }
+        self.locked = self.review.locked
 
     def reroll(self, draft: Draft, indexes: list[int]) -> Draft:
-        """``Composer.reroll``, saying which parts it could not change or brought back."""
-        new = self.composer.reroll(draft, indexes)
-        same = [i for i in indexes if _signature(new.parts[i]) == _signature(draft.parts[i])]
-        again = [
-            i
-            for i in indexes
-            if i not in same and _signature(new.parts[i]) in self.seen.setdefault(i, set())
-        ]
-        for i in indexes:
-            self.seen[i].add(_signature(new.parts[i]))
-        if same:
+        """``Review.reroll``, saying which parts it could not change or brought back."""
+        self.review.draft = draft
+        done = self.review.reroll(indexes)
+        if done.unchanged:
             self.asker.say(
-                f"{_names(same)}没有新的可换了：素材库里没有别的标题和要点能放在这里，"
+                f"{_names(done.unchanged)}没有新的可换了：素材库里没有别的标题和要点能放在这里，"
                 "保持原样。可以按 e 自己修改，或换一个主题。"
             )
-        if again:
-            self.asker.say(f"{_names(again)}换回了之前出现过的一版：可换的不多了。")
-        return new
+        if done.repeated:
+            self.asker.say(f"{_names(done.repeated)}换回了之前出现过的一版：可换的不多了。")
+        return done.draft
 
     def alternatives(self, draft: Draft, i: int) -> Draft:
-        """Offer the alternatives whose heading differs from the current one (and from each
-        other): the composer may propose the heading on screen again with other points."""
-        current = draft.parts[i]
-        offered: list[tuple[int, DraftPart]] = []
-        shown = {fold_normalized(current.heading)}
-        for n, alt in enumerate(self.composer.alternatives(draft, i)):
-            key = fold_normalized(alt.heading)
-            if key not in shown:
-                shown.add(key)
-                offered.append((n, alt))
-        if not offered:
+        """Offer ``Review.alternatives`` and take the writer's pick."""
+        self.review.draft = draft
+        offer = self.review.alternatives(i)
+        if not offer.options:
             self.asker.say("没有别的备选了。")
             return draft
-        for n, (_, alt) in enumerate(offered, start=1):
+        for n, (_, alt) in enumerate(offer.options, start=1):
             self.asker.say(f"{n}. {alt.heading}（要点：{'；'.join(p.lead for p in alt.points)}）")
         pick = _number_in(self.asker.ask("选择备选（序号，回车取消）", "").strip())
-        if pick is not None and 1 <= pick <= len(offered):
-            draft = self.composer.choose(draft, i, offered[pick - 1][0])
-            self.seen.setdefault(i, set()).add(_signature(draft.parts[i]))
+        if pick is not None and 1 <= pick <= len(offer.options):
+            draft = self.review.choose(i, pick - 1)
         return draft
 
     def edit(self, draft: Draft, i: int) -> Draft:
         """The writer's heading, lead and point leads, each pre-filled; an empty answer keeps."""
         asker, part = self.asker, draft.parts[i]
-        heading = asker.edit("标题（回车保留）", part.heading).strip() or part.heading
-        lead = asker.edit("引言（回车保留）", part.lead).strip() or part.lead
-        leads = []
-        for n, point in enumerate(part.points, start=1):
-            text = asker.edit(f"要点（{int_to_chinese(n)}）（回车保留）", point.lead).strip()
-            leads.append(text or point.lead)
-        draft = self.composer.edit(draft, i, heading, leads)
-        lead = polish(clean_text(lead))
-        if lead != part.lead:  # the composer edits headings and points; the lead is the writer's
-            parts = list(draft.parts)
-            parts[i] = replace(parts[i], lead=lead, lead_source={"kind": "user"})
-            draft = replace(draft, parts=parts)
-        if draft.parts[i].heading != part.heading:
-            broken = broken_parallel(
-                [p.heading for p in draft.parts[:i]]
-                + [part.heading]
-                + [p.heading for p in draft.parts[i + 1 :]],
-                [p.heading for p in draft.parts],
+        heading = asker.edit("标题（回车保留）", part.heading)
+        lead = asker.edit("引言（回车保留）", part.lead)
+        leads = [
+            asker.edit(f"要点（{int_to_chinese(n)}）（回车保留）", point.lead)
+            for n, point in enumerate(part.points, start=1)
+        ]
+        self.review.draft = draft
+        done = self.review.edit(i, heading, lead, leads)
+        if done.broken:
+            asker.say(
+                f"注意：改后的标题与其他部分的标题不再对仗（原来共用的句式是{done.broken}）。"
+                "可以再按 e 修改。"
             )
-            if broken:
-                asker.say(
-                    f"注意：改后的标题与其他部分的标题不再对仗（原来共用的句式是{broken}）。"
-                    "可以再按 e 修改。"
-                )
-        return draft
+        return done.draft
 
     def review_part(self, draft: Draft, i: int) -> Draft:
         """Keep, re-roll, pick an alternative or edit one part until the writer keeps it."""
@@ -263,26 +227,6 @@ class _Review:
                 draft = self.edit(draft, i)
             else:
                 self.asker.say("请输入 k、r、a 或 e。")
-
-
-def broken_parallel(before: list[str], after: list[str]) -> str | None:
-    """The skeleton that sibling headings ``before`` share and ``after`` (one of them edited)
-    no longer does, shown for the writer; None when the edit keeps it (or there was none).
-
-    ``after`` breaks it when it has no skeleton, keeps less fixed text, or has uneven lengths
-    where every sibling had the same number of characters (如四字对四字).
-    """
-    old = skeleton(before)
-    if old is None:
-        return None
-    shown = f"“{old.display()}”"
-    new = skeleton(after)
-    if new is None or len(new.slots) != len(old.slots) or len(new.fixed_text) < len(old.fixed_text):
-        return shown
-    for was, now in zip(old.slots, new.slots, strict=True):
-        if was.min_len == was.max_len and now.min_len != now.max_len:
-            return f"{shown}，各标题相应处的字数相同"
-    return None
 
 
 def default_name(draft: Draft, fmt: str) -> str:
