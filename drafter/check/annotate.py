@@ -16,9 +16,9 @@ AUTHOR = "drafter 检查"
 INITIALS = "DC"
 
 
-def check_target(source: Path, out: Path) -> None:
+def check_target(source: Path, out: Path, force: bool = False) -> None:
     """Refuse what cannot be annotated before any work is done: an input that is not a .docx,
-    an output that is not one, or the input itself."""
+    an output that is not one, the input itself, or an existing file without ``force``."""
     if source.suffix.lower() != ".docx":
         raise UsageError(
             f"--annotate 只能用于 .docx 输入（批注写在 Word 文档里）；{source.name} 不是 .docx，"
@@ -37,6 +37,8 @@ def check_target(source: Path, out: Path) -> None:
         raise UsageError(
             "--annotate 的输出不能是被检查的文件本身：原文件从不改动，请另给文件名", path=out
         )
+    if out.exists() and not force:
+        raise UsageError("文件已存在；要覆盖请加 --force", path=out)
 
 
 def comment_text(finding: Finding) -> str:
@@ -57,11 +59,13 @@ def _runs(paragraph: Any) -> list[Any]:
     return runs or [paragraph.add_run("")]
 
 
-def annotate_docx(source: Path, out: Path, findings: Sequence[Finding]) -> Path:
+def annotate_docx(
+    source: Path, out: Path, findings: Sequence[Finding], force: bool = False
+) -> Path:
     """Write ``out``: ``source`` with one comment per finding on its paragraph."""
     import docx
 
-    check_target(source, out)
+    check_target(source, out, force)
     try:
         document = docx.Document(str(source))
     except Exception as exc:  # python-docx has no error type of its own
@@ -76,4 +80,4 @@ def annotate_docx(source: Path, out: Path, findings: Sequence[Finding]) -> Path:
         )
     buffer = io.BytesIO()
     document.save(buffer)
-    return write_user_file(out, buffer.getvalue(), force=True)
+    return write_user_file(out, buffer.getvalue(), force=force)

@@ -51,6 +51,9 @@ def check_cmd(
     repeat_limit: Annotated[
         int, typer.Option("--repeat-limit", help="四字以上的词语全文用到超过这么多次就提示。")
     ] = 6,
+    force: Annotated[
+        bool, typer.Option("--force", help="--annotate 的输出文件已存在时覆盖它。")
+    ] = False,
     bank: BankOpt = None,
 ) -> None:
     """检查一篇写好的讲话稿：结构与标题对仗、重复、提法、查重、篇幅与讲话时长、引语核对。
@@ -68,7 +71,7 @@ def check_cmd(
     if annotate is not None:
         from drafter.check.annotate import check_target
 
-        check_target(file, annotate)
+        check_target(file, annotate, force)
     request = CheckRequest(
         file,
         _bank_dirs(bank),
@@ -83,7 +86,8 @@ def check_cmd(
         from drafter.check.annotate import annotate_docx
         from drafter.check.runner import SUMMARY_RULES
 
-        annotate_docx(file, annotate, [f for f in report.findings if f.rule not in SUMMARY_RULES])
+        kept = [f for f in report.findings if f.rule not in SUMMARY_RULES]
+        annotate_docx(file, annotate, kept, force)
     if fmt == "json":
         from drafter.cli.console import out
 

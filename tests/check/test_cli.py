@@ -106,3 +106,21 @@ def test_annotate_writes_a_copy(tmp_path: Path) -> None:
     again = _run([str(source), "--annotate", str(source)])
     assert again.exit_code == 2 and "不能是被检查的文件本身" in again.output
     assert source.read_bytes() == before
+
+
+def test_annotate_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
+    import docx
+
+    source = tmp_path / "发言.docx"
+    document = docx.Document()
+    for line in REPEATED.splitlines():
+        document.add_paragraph(line)
+    document.save(str(source))
+    out = tmp_path / "批注.docx"
+    out.write_bytes(b"the writer's own file")
+    refused = _run([str(source), "--annotate", str(out)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert out.read_bytes() == b"the writer's own file"
+    forced = _run([str(source), "--annotate", str(out), "--force"])
+    assert forced.exit_code == 1  # the findings, not the write, set the code
+    assert len(list(docx.Document(str(out)).comments)) >= 1
