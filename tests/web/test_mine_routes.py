@@ -17,8 +17,8 @@ from drafter.mining.record import RECORD_FILE
 from drafter.web.app import create_app
 from drafter.web.config import ServeConfig
 from drafter.web.minejobs import JOBS_KEPT, MineJob, MineJobs
-from drafter.web.uploads import Scratch, upload_name
 from drafter.web.security import WebError
+from drafter.web.uploads import Scratch, upload_name
 from tests.web.conftest import BASE, Page
 
 SPEECH = """在全市数字乡村建设推进会上的讲话
