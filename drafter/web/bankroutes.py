@@ -88,7 +88,7 @@ def routes(context: WebContext) -> list[BaseRoute]:
     def load_entry(entry_id: str, text: str | None, given: str) -> dict[str, Any]:
         """What the entry page shows (read in a worker thread: a bank takes a moment)."""
         from drafter.bank.layers import bank_label
-        from drafter.bank.query import entry_in_layers
+        from drafter.web.bankcache import entry_in_layers
 
         banks = context.bank_dirs()
         try:

@@ -98,12 +98,13 @@ def _note(summary: FileSummary, folder: Path) -> str:
 
 
 def summarise(job: MineJob, report: MineReport, bank: Path, folder: Path) -> None:
-    from drafter.bank.query import EntryFilter, list_entries
-    from drafter.bank.store import load_bank
+    from drafter.bank.linemap import load_line_map
 
-    loaded = load_bank(bank)
+    # The headings file's line map (what ``bank search`` reads, cached for it too), not the
+    # whole bank parsed again: that would double the job's time on a large bank.
+    rows = load_line_map(bank, "heading")[0].rows
     for f in report.files:
-        headings = list_entries(loaded, EntryFilter(kind="heading", source=f.name))
+        headings = [r for r in rows if r.file == f.name and not r.disabled]
         job.files.append(
             FileRow(
                 f.name.removeprefix(f"{UPLOADS}/"),

@@ -204,6 +204,7 @@ def test_edit_saves_through_the_bank_rules(page: Page) -> None:
     assert saved.status_code == 303
     shown = page.get(saved.headers["location"]).text
     assert "已保存修改" in shown
+    assert "踏石留印，抓铁有痕，久久为功</h1>" in shown  # the kept bank is read again
     assert "\r" not in shown
     same = page.post(
         f"/bank/entry/{entry_id}/edit",
