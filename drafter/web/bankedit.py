@@ -13,11 +13,14 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from drafter.bank.create import init_bank
+from drafter.bank.entrytext import begin_edit, finish_edit, strip_hints
 from drafter.bank.ops import Change, NewEntries, add_entries, set_disabled
 from drafter.bank.schema import KINDS
 from drafter.errors import UsageError
 from drafter.web.context import WebContext
 from drafter.web.security import WebError
+from drafter.workspace import bundled
 
 # An id as the bank writes them (prefix, dash, hex digest), or as a user renamed it in an
 # edit: letters, digits, "_" and "-" only, so an id is never a path or markup.
@@ -36,9 +39,6 @@ def check_entry_id(raw: str) -> str:
 
 def own_bank(context: WebContext) -> Path:
     """The writer's own bank, made as ``drafter bank init`` makes it before the first write."""
-    from drafter.bank.create import init_bank
-    from drafter.workspace import bundled
-
     target = context.own_bank()
     if target.resolve() == bundled("phrasebank").resolve():
         raise UsageError("drafter 自带的素材库不能修改；请用 --bank 指定自己的素材库目录")
@@ -91,16 +91,12 @@ def stamp(original: str) -> str:
 
 def edit_text(directory: Path, entry_id: str) -> tuple[str, str]:
     """The entry's YAML as ``drafter bank edit`` shows it, and its stamp."""
-    from drafter.bank.entrytext import begin_edit
-
     draft = begin_edit(directory, entry_id)
     return draft.text, stamp(draft.original)
 
 
 def save_edit(context: WebContext, entry_id: str, text: str, given: str) -> Change | None:
     """Replace the entry with ``text`` (checked as ``bank edit`` checks it); None if unchanged."""
-    from drafter.bank.entrytext import begin_edit, finish_edit, strip_hints
-
     directory = own_bank(context)
     draft = begin_edit(directory, entry_id)
     if stamp(draft.original) != given:

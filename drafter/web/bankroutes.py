@@ -12,9 +12,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from drafter.bank.layers import bank_label
 from drafter.bank.ops import ADDABLE
+from drafter.bank.query import search_layers
 from drafter.errors import BankError, InvalidEntry, UsageError
 from drafter.web import bankedit
+from drafter.web.bankcache import entry_in_layers
 from drafter.web.bankedit import AddForm, check_entry_id
 from drafter.web.bankviews import KIND_NAMES, SHOWN, usage_view, view
 from drafter.web.context import WebContext
@@ -74,8 +77,6 @@ def routes(context: WebContext) -> list[BaseRoute]:
         shown: dict[str, Any] = {"q": query, "kind": kind, "disabled": disabled}
         if not query:
             return search_page(request, results=None, total=0, **shown)
-        from drafter.bank.query import search_layers
-
         try:
             found = await run_in_threadpool(search_layers, context.bank_dirs(), query, disabled)
         except UsageError as exc:
@@ -87,9 +88,6 @@ def routes(context: WebContext) -> list[BaseRoute]:
 
     def load_entry(entry_id: str, text: str | None, given: str) -> dict[str, Any]:
         """What the entry page shows (read in a worker thread: a bank takes a moment)."""
-        from drafter.bank.layers import bank_label
-        from drafter.web.bankcache import entry_in_layers
-
         banks = context.bank_dirs()
         try:
             where, usage = entry_in_layers(banks, entry_id)

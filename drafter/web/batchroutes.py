@@ -20,6 +20,7 @@ from drafter.web.context import WebContext
 from drafter.web.pages import render_page
 from drafter.web.security import WebError, read_form, session_of
 from drafter.web.uploads import Scratch, upload_name
+from drafter.workflow.examples import EXAMPLE_BRIEFS
 
 RESULTS_KEPT = 3  # per session: an older result's folder and zip are removed
 BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
@@ -94,8 +95,6 @@ def routes(context: WebContext) -> list[BaseRoute]:
         )
 
     async def example(request: Request) -> Response:
-        from drafter.workflow.examples import EXAMPLE_BRIEFS
-
         return Response(
             EXAMPLE_BRIEFS,
             media_type="text/yaml; charset=utf-8",

@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from drafter.errors import DrafterError, InputError
+from drafter.files.yamlio import PosDict, PosList, load_positioned
 from drafter.web.context import WebContext
 from drafter.web.uploads import Scratch
+from drafter.workflow.batch import BatchOptions, check_batch, run_batch
+from drafter.workflow.briefs import read_briefs
 
 MAX_BRIEFS = 100  # briefs in one upload: a request should not draft for an hour
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -66,8 +69,6 @@ class BatchResult:
 
 def _avoided_files(data: Any) -> list[ProblemRow]:
     """``avoid:`` values that name a JSON draft: a path on this machine, from a request."""
-    from drafter.files.yamlio import PosDict, PosList
-
     out: list[ProblemRow] = []
 
     def walk(node: Any) -> None:
@@ -123,10 +124,6 @@ def run(
     independent: bool,
 ) -> None:
     """Check or draft the brief file ``data`` into ``result`` (blocking: call from a thread)."""
-    from drafter.files.yamlio import load_positioned
-    from drafter.workflow.batch import BatchOptions, check_batch, run_batch
-    from drafter.workflow.briefs import read_briefs
-
     folder = result.scratch.path / "brief"
     folder.mkdir()
     brief = folder / result.name

@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drafter.bank.linemap import load_line_map
 from drafter.errors import DrafterError
+from drafter.mining.miner import MineRequest, mine_corpus
 from drafter.mining.report import FileSummary, MineReport, Step
+from drafter.web.bankedit import own_bank
 from drafter.web.context import WebContext
 from drafter.web.uploads import Scratch
 
@@ -98,8 +101,6 @@ def _note(summary: FileSummary, folder: Path) -> str:
 
 
 def summarise(job: MineJob, report: MineReport, bank: Path, folder: Path) -> None:
-    from drafter.bank.linemap import load_line_map
-
     # The headings file's line map (what ``bank search`` reads, cached for it too), not the
     # whole bank parsed again: that would double the job's time on a large bank.
     rows = load_line_map(bank, "heading")[0].rows
@@ -145,9 +146,6 @@ class MineJobs:
         return job
 
     def _run(self, job: MineJob) -> None:
-        from drafter.mining.miner import MineRequest, mine_corpus
-        from drafter.web.bankedit import own_bank
-
         folder = job.scratch.path / UPLOADS
         try:
             with self.gate:

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from drafter.formats import SUFFIXES
+from drafter.web.bankroutes import take_flash
 from drafter.web.context import WebContext
 from drafter.web.minejobs import UPLOADS, MineJob, MineJobs
 from drafter.web.pages import render_page
@@ -42,8 +43,6 @@ def routes(context: WebContext) -> list[BaseRoute]:
     manager = MineJobs(context)
 
     async def form_page(request: Request) -> Response:
-        from drafter.web.bankroutes import take_flash
-
         jobs = list(reversed(session_jobs(request).values()))
         return render_page(
             request,
