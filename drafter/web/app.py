@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from drafter.errors import DrafterError, DraftError
-from drafter.web import draftroutes
+from drafter.web import bankroutes, batchroutes, draftroutes, mineroutes
 from drafter.web.config import ServeConfig
 from drafter.web.context import WebContext
 from drafter.web.pages import STATIC, render_page
@@ -72,6 +72,9 @@ def create_app(config: ServeConfig) -> Starlette:
 
     routes: list[BaseRoute] = [
         *draftroutes.routes(context),
+        *bankroutes.routes(context),
+        *mineroutes.routes(context),
+        *batchroutes.routes(context),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     handlers: dict[Any, Any] = {
