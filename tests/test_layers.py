@@ -34,6 +34,7 @@ LAYERS = {
     "mining": 6,
     "drafting": 6,
     "output": 7,
+    "check": 7,  # drafter check: reads documents (formats) and banks, reports like output
     "workflow": 8,
     "cli": 9,
 }
