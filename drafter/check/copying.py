@@ -160,10 +160,22 @@ def _store(index: CopyIndex, home: Path, key: str) -> None:
             shutil.rmtree(work, ignore_errors=True)  # gone already when the rename worked
 
 
-def similarity(mine: str, theirs: str) -> float:
-    """The share of ``mine``'s characters that line up, in order, with ``theirs``."""
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def similarity(mine: str, theirs: str, pairs: set[str] | None = None) -> float:
+    """The share of ``mine``'s characters that line up, in order, with ``theirs``.
+
+    Aligning costs about half a millisecond a pair; most candidates share only set phrases,
+    and are turned away first by their character pairs: each changed character breaks at most
+    two pairs, so a sentence with ``NEAR`` of its characters in line keeps well over half its
+    pairs (``pairs``: those of ``mine``, when the caller has them)."""
     if mine in theirs:
         return 1.0
+    pairs = _pairs(mine) if pairs is None else pairs
+    if len(pairs & _pairs(theirs)) < (1 - 2 * (1 - NEAR)) * len(pairs) - 1:
+        return 0.0
     matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks()) / len(mine)
 
@@ -175,12 +187,13 @@ def query_index(
     out: list[Match | None] = []
     for key, found in zip(keys, index.shingles.candidates(keys, best=5), strict=True):
         best: Match | None = None
+        pairs = _pairs(key)
         for sentence, _ in found:
             source = index.sources[int(index.sentence_source[sentence])]
             if source.file in exclude:
                 continue
             theirs = index.shingles.key(sentence)
-            score = similarity(key, theirs)
+            score = similarity(key, theirs, pairs)
             if score >= NEAR and (best is None or score > best.similarity):
                 paragraph = int(index.sentence_paragraph[sentence])
                 best = Match(score, key in theirs, source, paragraph)

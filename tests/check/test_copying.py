@@ -3,6 +3,7 @@ only share set phrases are not, and an index is built once and then opened from 
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,25 @@ def test_without_a_cache_the_index_is_built_in_memory(
 ) -> None:
     monkeypatch.setenv("DRAFTER_NO_CACHE", "1")
     assert check_copying(_paragraphs(VERBATIM), [], [against]).findings
+
+
+def test_real_sentences_with_two_characters_changed_are_all_found(seeds_dir: Path) -> None:
+    from drafter.check.copysources import sentence_key, sentence_spans
+
+    rng = random.Random(18)
+    sentences = [
+        line[a:b]
+        for path in sorted(seeds_dir.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for a, b in sentence_spans(line)
+        if len(sentence_key(line[a:b])) >= 20
+    ]
+    changed = []
+    for sentence in rng.sample(sentences, 100):
+        chars = list(sentence)
+        hanzi = [i for i, c in enumerate(chars) if "\u4e00" <= c <= "\u9fff"]
+        for at in rng.sample(hanzi, 2):
+            chars[at] = "屾"  # a character the corpus never uses
+        changed.append("".join(chars))
+    result = check_copying(_paragraphs(*changed), [], [seeds_dir])
+    assert len({f.location.paragraph for f in result.findings}) == 100
