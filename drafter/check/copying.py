@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ class CopyIndex:
     kind: str  # "bank" or "against"
     folder: Path
     shingles: ShingleIndex
-    sources: list[SourceDoc]
+    sources: Sequence[SourceDoc]
     sentence_source: np.ndarray  # int32: the source of each sentence
     sentence_paragraph: np.ndarray  # int32: its paragraph (0 for a bank entry)
     skipped: list[str] = field(default_factory=list)
@@ -118,6 +119,22 @@ def load_index(folder: Path, kind: str) -> CopyIndex:
     return index
 
 
+class _Sources(Sequence[SourceDoc]):
+    """The sources of a cached index, made one by one as a match names them: a 100,000-entry
+    bank has as many, and a check names a few dozen."""
+
+    def __init__(self, labels: list[str], files: list[str]) -> None:
+        self.labels, self.files = labels, files
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, slice):
+            return [self[i] for i in range(*at.indices(len(self)))]
+        return SourceDoc(self.labels[at], self.files[at])
+
+
 def _read_cached(home: Path, key: str, kind: str, folder: Path) -> CopyIndex | None:
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         meta = json.loads((home / "meta.json").read_text(encoding="utf-8"))
@@ -127,7 +144,7 @@ def _read_cached(home: Path, key: str, kind: str, folder: Path) -> CopyIndex | N
             kind,
             folder,
             ShingleIndex.load(home),
-            [SourceDoc(label, file) for label, file in meta["sources"]],
+            _Sources(meta["labels"], meta["files"]),
             np.load(home / "source.npy", mmap_mode="r"),
             np.load(home / "paragraph.npy", mmap_mode="r"),
             list(meta["skipped"]),
@@ -147,7 +164,8 @@ def _store(index: CopyIndex, home: Path, key: str) -> None:
             np.save(work / "paragraph.npy", index.sentence_paragraph)
             meta = {
                 "key": key,
-                "sources": [[s.label, s.file] for s in index.sources],
+                "labels": [s.label for s in index.sources],
+                "files": [s.file for s in index.sources],
                 "skipped": index.skipped,
             }
             (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
@@ -185,7 +203,7 @@ def query_index(
 ) -> list[Match | None]:
     """For each sentence key, its best source in ``index`` if it is a copy of one."""
     out: list[Match | None] = []
-    for key, found in zip(keys, index.shingles.candidates(keys, best=5), strict=True):
+    for key, found in zip(keys, index.shingles.candidates(keys, best=4), strict=True):
         best: Match | None = None
         pairs = _pairs(key)
         for sentence, _ in found:

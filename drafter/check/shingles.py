@@ -83,7 +83,8 @@ class ShingleIndex:
 
     def key(self, sentence: int) -> str:
         start, end = int(self.offsets[sentence]), int(self.offsets[sentence + 1])
-        return bytes(self.text[start:end]).decode("utf-8")
+        piece = self.text[start:end]
+        return (piece if isinstance(piece, bytes) else piece.tobytes()).decode("utf-8")
 
     def save(self, folder: Path) -> None:
         np.save(folder / "hashes.npy", self.hashes)
