@@ -81,3 +81,10 @@ class LayoutError(DrafterError):
     profile's fonts): drafter's own mistake, caught before the file is written."""
 
     exit_code = 1
+
+
+class RuleError(DrafterError):
+    """A 提法 rule file (bundled or the writer's own) that is malformed: bad YAML, a missing or
+    unknown key, a pattern that does not compile, an example its own rule does not catch."""
+
+    exit_code = 2

@@ -42,6 +42,7 @@ class CheckReport:
     length: LengthStats
     findings: list[Finding] = field(default_factory=list)
     copied_share: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # --against files that could not be read
 
     @property
     def failed(self) -> bool:
@@ -70,6 +71,7 @@ class CheckReport:
             ],
             "length": self.length.to_dict(),
             "copied_share": round(self.copied_share, 4),
+            "skipped": list(self.skipped),
             "counts": self.counts(),
             "fail_on": self.request.fail_on,
             "failed": self.failed,
@@ -96,13 +98,14 @@ def check_file(request: CheckRequest) -> CheckReport:
         *check_length(doc, length),
         *(check_quotations(doc, source_text(index)) if index is not None else []),
     ]
-    # The checks of feat/check-rules: 提法 rules on every paragraph, and copying.
+    # 提法 rules read every paragraph, site furniture included: a wrong form is wrong anywhere.
     paragraphs = doc.located()
     findings += check_tifa(paragraphs, rules)
-    copying = check_copying(paragraphs, request.bank_dirs, request.against)
+    # The checked file may sit in an --against folder: it must not count as its own source.
+    copying = check_copying(paragraphs, request.bank_dirs, request.against, exclude=(request.path,))
     findings += copying.findings
     findings.sort(key=_order)
-    return CheckReport(request, doc, length, findings, copying.share)
+    return CheckReport(request, doc, length, findings, copying.copied_share, copying.skipped)
 
 
 def _order(f: Finding) -> tuple[int, int, int, str]:

@@ -19,7 +19,7 @@ CLEAN = """关于激励干部担当作为的几点体会
 （二）勇挑急难险重。
 （三）持续学习提升。
 三、坚持严管厚爱，完善激励机制
-组织为干部担当，干部才能为事业担当。
+组织给干部撑腰鼓劲，干部就更敢在一线担责。
 （一）落实容错纠错。
 （二）关心关爱干部。
 （三）树立鲜明导向。
@@ -76,7 +76,7 @@ def test_odd_skeleton_gets_a_suggestion(check_text: Checker) -> None:
 
 
 def test_repeated_paragraph_sentence_and_quotation(check_text: Checker) -> None:
-    repeated = "组织为干部担当，干部才能为事业担当。"
+    repeated = "组织给干部撑腰鼓劲，干部就更敢在一线担责。"
     text = CLEAN.replace("（三）树立鲜明导向。", f"（三）树立鲜明导向。\n{repeated}")
     text = text.replace(
         "理想信念是共产党人精神上的“钙”，必须牢牢把握。",

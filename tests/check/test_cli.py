@@ -13,7 +13,7 @@ from tests.check.conftest import BANK
 from tests.check.test_checks import CLEAN
 
 REPEATED = CLEAN.replace(
-    "（三）树立鲜明导向。", "（三）树立鲜明导向。\n组织为干部担当，干部才能为事业担当。"
+    "（三）树立鲜明导向。", "（三）树立鲜明导向。\n组织给干部撑腰鼓劲，干部就更敢在一线担责。"
 )
 
 
@@ -43,7 +43,7 @@ def test_errors_fail_and_json_has_the_documented_shape(tmp_path: Path) -> None:
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert set(data) == {
-        "file", "title", "parts", "length", "copied_share", "counts", "fail_on", "failed",
+        "file", "title", "parts", "length", "copied_share", "skipped", "counts", "fail_on", "failed",
         "findings",
     }  # fmt: skip
     assert data["failed"] is True and data["counts"]["error"] == 1
