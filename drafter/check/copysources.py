@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from drafter.bank.layers import bank_label
 from drafter.bank.layout import bank_files
 from drafter.bank.store import load_bank
 from drafter.errors import DrafterError
@@ -73,7 +74,7 @@ def bank_sentences(folder: Path) -> tuple[list[SourceDoc], list[Sentence]]:
     """Every sentence of every enabled entry of the bank in ``folder``."""
     sources: list[SourceDoc] = []
     sentences: list[Sentence] = []
-    name = folder.name
+    name = bank_label(folder)
     for entry in load_bank(folder).all():
         body = entry.extra.get("body")
         texts = [entry.text, body] if isinstance(body, str) else [entry.text]
