@@ -44,6 +44,7 @@ _POOL = 28  # aspects weighed when mixing
 _PROFILES = 8  # length profiles tried per skeleton
 _PLANS_BUILT = 12  # plans tried to the end (sub-points included) before giving up
 _NEAR_POINTS = 60  # sub-points close to an aspect's own words, whatever their theme score
+_REPEAT_CHARS = 10  # a sentence this long said twice in one full draft is a repeat
 _BODY_SENTENCES = 12  # sentences of an aspect's body looked at for sub-points
 _MEASURE_SOURCES = 40  # the theme's best sub-points whose sentences are read for measures
 _MEASURE_SHARE = 0.35  # of the fifth best sub-point's relevance, for one whose lists are read
@@ -198,6 +199,10 @@ class TopicalParts:
         self.shape = ""
         self.planned: list[Planned] = []
         self.leads_used: list[str] = []  # sub-point leads of the parts made so far
+        # The sentences of their bodies and of the part leads in a full draft: measures of one
+        # sentence are each developed by it, neighbouring entries of a report share sentences,
+        # and a speech that says the same sentence twice reads as padding.
+        self.sentences_used: set[str] = set()
         self.full = False  # a full draft: every point needs a body
 
     # ── headings ─────────────────────────────────────────────────────────────────────────
@@ -234,6 +239,7 @@ class TopicalParts:
         for aspects, shape, built in self._plans(count, avoid):
             self._keep(aspects, shape, built)
             self.leads_used = []
+            self.sentences_used = set()
             blocked = avoid
             parts: list[DraftPart] = []
             try:
@@ -361,6 +367,8 @@ class TopicalParts:
         # No part's aspect or heading comes back as a sub-point, of its own part or another.
         plan = self.planned if planned in self.planned else [*self.planned, planned]
         lead_keys = {fold_normalized(strip_end(x)) for x in split_sentences(lead)}
+        if full:
+            self.sentences_used |= lead_keys
         taken = Avoid(
             frozenset(p.aspect.rec.id for p in plan),
             frozenset(k for p in plan for k in (p.aspect.rec.key, fold_normalized(p.heading.text)))
@@ -455,8 +463,14 @@ class TopicalParts:
             text = fold_normalized(strip_end(r.text))
             if blocked.blocks_key(r.id, r.key) or not text or _FIGURES.search(text):
                 continue  # figures belong to a report of results, not to a point to make
-            if self.full and not (r.info.get("body") if "#" in r.id else self.index.body(r.id)):
-                continue  # a full draft develops every point
+            said: set[str] = set()
+            if self.full:
+                body = (r.info.get("body") if "#" in r.id else self.index.body(r.id)) or ""
+                if not body:
+                    continue  # a full draft develops every point
+                said = _sentence_keys(body)
+                if said & self.sentences_used:
+                    continue
             if any(alike(text, c) for c in clauses):
                 continue  # "（三）注重基层磨砺" under "注重基层磨砺"
             if any(alike(text, fold_normalized(strip_end(c.text))) for c in chosen):
@@ -464,6 +478,7 @@ class TopicalParts:
             if any(alike(text, t) for t in self.leads_used):
                 continue
             chosen.append(r)
+            self.sentences_used |= said
         self.leads_used += [fold_normalized(strip_end(r.text)) for r in chosen]
         return chosen
 
@@ -598,3 +613,10 @@ class TopicalParts:
             top = max(scores.values(), default=0.0) or 1.0
             known = cache[rec.id] = (scores, near, top)
         return known
+
+
+def _sentence_keys(text: str) -> set[str]:
+    """The sentences of ``text`` that a listener would hear as a repeat, folded as a lead's key
+    is (whatever their punctuation or script); short ones ("同志们！") may recur."""
+    keys = (fold_normalized(strip_end(x)) for x in split_sentences(text))
+    return {k for k in keys if len(k) >= _REPEAT_CHARS}
