@@ -62,6 +62,10 @@ _EXPORTS = {
     "Brief": "workflow.briefs",
     "read_briefs": "workflow.briefs",
     "ServeConfig": "web.config",
+    "CheckRequest": "check.runner",
+    "CheckReport": "check.runner",
+    "Finding": "check.findings",
+    "check_file": "check.runner",
     "create_app": "web.app",
     "BatchOptions": "workflow.batch",
     "BatchReport": "workflow.batch",
@@ -77,6 +81,8 @@ __all__ = [
     "BatchReport",
     "Brief",
     "Change",
+    "CheckReport",
+    "CheckRequest",
     "Document",
     "Draft",
     "DraftError",
@@ -86,6 +92,7 @@ __all__ = [
     "DrafterError",
     "Entry",
     "FileSummary",
+    "Finding",
     "InputError",
     "MineReport",
     "MineRequest",
@@ -100,6 +107,7 @@ __all__ = [
     "__version__",
     "add_entries",
     "check_batch",
+    "check_file",
     "compose",
     "create_app",
     "draft_outline",
@@ -130,6 +138,8 @@ if TYPE_CHECKING:
     from drafter.bank.query import search_entries
     from drafter.bank.share import import_entries
     from drafter.bank.store import Bank, Entry, Source, load_bank
+    from drafter.check.findings import Finding
+    from drafter.check.runner import CheckReport, CheckRequest, check_file
     from drafter.corpus.models import Document, ParseResult, Part, Point
     from drafter.corpus.parse import parse_file, parse_paths, parse_text
     from drafter.drafting.composer import compose, draft_outline
