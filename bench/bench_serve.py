@@ -224,8 +224,16 @@ class Client:
         }
         start = time.perf_counter()
         try:
-            self.conn.request("POST", "/draft", body=body, headers=headers)
-            response = self.conn.getresponse()
+            try:
+                self.conn.request("POST", "/draft", body=body, headers=headers)
+                response = self.conn.getresponse()
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                # The server closed the idle keep-alive connection (uvicorn: after 5 s) before
+                # this request reached it; a browser opens a new one and sends again, and so do
+                # we, the time of both attempts counted.
+                self.reconnect()
+                self.conn.request("POST", "/draft", body=body, headers=headers)
+                response = self.conn.getresponse()
             response.read()
             status = response.status
         except (OSError, http.client.HTTPException) as exc:
@@ -353,7 +361,9 @@ def load(
     think: float = 0.0,
 ) -> Phase:
     """``clients`` threads posting drafts until ``seconds`` or ``requests`` in all; each client
-    waits ``think`` seconds after each answer."""
+    waits a random pause of ``think`` seconds on average after each answer (exponential, as
+    writers reading a draft do: a fixed pause keeps the clients in step, so they all arrive in
+    the same instant and queue behind each other however idle the server is between)."""
     tally = Tally()
     stop = threading.Event()
     samples: list[tuple[int, int]] = []
@@ -364,6 +374,9 @@ def load(
 
     def run(number: int, client: Client) -> None:
         at = number
+        pauses = random.Random(number)
+        if think:
+            stop.wait(pauses.uniform(0, think))  # start out of step
         while not stop.is_set():
             if time.perf_counter() >= deadline:
                 stop.set()
@@ -376,7 +389,7 @@ def load(
             if done >= requests:
                 stop.set()
             if think:
-                stop.wait(think)
+                stop.wait(pauses.expovariate(1 / think))
 
     threads = [
         threading.Thread(target=run, args=(i, c), daemon=True) for i, c in enumerate(sessions)
