@@ -21,6 +21,7 @@ from drafter.bank.layers import bank_label
 from drafter.bank.layout import bank_files
 from drafter.bank.store import load_bank
 from drafter.errors import DrafterError
+from drafter.files.cache import stamp_files
 from drafter.formats import SUFFIXES, read_blocks
 
 MIN_CHARS = 15  # a shorter sentence is a set phrase or a heading, not something one copies
@@ -134,10 +135,5 @@ def folder_stamp(folder: Path, kind: str) -> str:
     """A hash of what an index of ``folder`` is built from: each file's path, size and time."""
     files = bank_files(folder) if kind == "bank" else document_files(folder)
     digest = hashlib.sha1(f"{kind}\0{folder.resolve()}".encode())
-    for path in files:
-        try:
-            st = path.stat()
-            digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-        except OSError:
-            digest.update(f"\0{path}\0-".encode())
+    stamp_files(digest, files)
     return digest.hexdigest()

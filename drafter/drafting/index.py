@@ -27,7 +27,7 @@ from drafter.bank.schema import KINDS
 from drafter.bank.themes import ThemeBook, parse_themes
 from drafter.drafting.relevance import Relevance, build_relevance, empty_relevance
 from drafter.errors import BankError
-from drafter.files.cache import cache_dir, code_stamp, store_marshal
+from drafter.files.cache import cache_dir, code_stamp, stamp_files, store_marshal
 from drafter.files.yamlio import load_yaml
 from drafter.text.normalize import fold_normalized, polish
 from drafter.text.skeletons import split_clauses_marked
@@ -379,12 +379,7 @@ def _cache_key(layers: tuple[Path, ...]) -> str | None:
     where = "\0".join(str(d.resolve()) for d in layers)
     stamp = hashlib.sha1(f"{_FORMAT}\0{__version__}\0{code}\0{where}".encode())
     files = [f for d in layers for f in bank_files(d)]
-    for path in [*files, *config_paths(layers[0])]:
-        try:
-            st = path.stat()
-            stamp.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-        except OSError:
-            stamp.update(f"\0{path}\0-".encode())
+    stamp_files(stamp, [*files, *config_paths(layers[0])])
     return stamp.hexdigest()
 
 

@@ -14,6 +14,7 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,17 @@ def _origin(name: str) -> str | None:
         if os.path.isfile(candidate):
             return candidate
     return None
+
+
+def stamp_files(digest: Any, paths: Iterable[Path]) -> None:
+    """Add each file's path, size and mtime to ``digest`` (a missing file counts as such), so
+    that a cache keyed on it goes stale when any of them changes."""
+    for path in paths:
+        try:
+            st = path.stat()
+            digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f"\0{path}\0-".encode())
 
 
 def store_marshal(path: Path, data: Any) -> None:
