@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.bank.layers import bank_label
-from drafter.bank.linemap import Row, iter_rows
+from drafter.bank.linemap import Row, iter_rows, load_line_map
 from drafter.bank.schema import KINDS, ORIGINS
 from drafter.bank.store import Bank, Entry, load_bank
 from drafter.errors import BankError, UsageError
@@ -93,13 +94,16 @@ def search_layers(
     return out
 
 
-def entry_in_layers(directories: tuple[Path, ...], entry_id: str) -> tuple[Path, Usage]:
-    """The first bank holding ``entry_id`` and the entry's usage there."""
+def entry_in_layers(
+    directories: tuple[Path, ...], entry_id: str, load: Callable[[Path], Bank] = load_bank
+) -> tuple[Path, Usage]:
+    """The first bank holding ``entry_id`` and the entry's usage there. Which bank holds it is
+    read from the line maps, so only that bank is loaded, by ``load`` (the web page passes one
+    that keeps banks loaded between views)."""
     for directory in directories[:-1]:
-        bank = load_bank(directory)
-        if any(e.id == entry_id for e in bank.all(include_disabled=True)):
-            return directory, entry_usage(bank, entry_id)
-    return directories[-1], entry_usage(load_bank(directories[-1]), entry_id)
+        if any(entry_id in load_line_map(directory, kind)[0].by_id for kind in KINDS):
+            return directory, entry_usage(load(directory), entry_id)
+    return directories[-1], entry_usage(load(directories[-1]), entry_id)
 
 
 def search_entries(directory: Path, text: str, include_disabled: bool = False) -> list[Entry]:

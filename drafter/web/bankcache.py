@@ -8,31 +8,24 @@ editor's) is seen at the next view.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from drafter.bank.layout import bank_files
-from drafter.bank.linemap import load_line_map
-from drafter.bank.query import Usage, entry_usage
-from drafter.bank.schema import KINDS
 from drafter.bank.store import Bank, load_bank
+from drafter.files.cache import stamp_files
 
 KEPT = 3
-_Stamp = tuple[tuple[str, int, int, int], ...]
-_banks: OrderedDict[Path, tuple[_Stamp, Bank]] = OrderedDict()
+_banks: OrderedDict[Path, tuple[str, Bank]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _stamp(directory: Path) -> _Stamp:
-    out = []
-    for path in bank_files(directory):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        out.append((path.name, info.st_ino, info.st_size, info.st_mtime_ns))
-    return tuple(out)
+def _stamp(directory: Path) -> str:
+    digest = hashlib.sha1()
+    stamp_files(digest, bank_files(directory))
+    return digest.hexdigest()
 
 
 def bank_of(directory: Path) -> Bank:
@@ -49,12 +42,3 @@ def bank_of(directory: Path) -> Bank:
         while len(_banks) > KEPT:
             _banks.popitem(last=False)
     return bank
-
-
-def entry_in_layers(directories: tuple[Path, ...], entry_id: str) -> tuple[Path, Usage]:
-    """``bank.query.entry_in_layers`` with the banks kept loaded: the first bank whose line
-    maps hold ``entry_id`` (the writer's before the bundled), and the entry's usage there."""
-    for directory in directories[:-1]:
-        if any(entry_id in load_line_map(directory, kind)[0].by_id for kind in KINDS):
-            return directory, entry_usage(bank_of(directory), entry_id)
-    return directories[-1], entry_usage(bank_of(directories[-1]), entry_id)

@@ -14,10 +14,10 @@ from starlette.routing import BaseRoute, Route
 
 from drafter.bank.layers import bank_label
 from drafter.bank.ops import ADDABLE
-from drafter.bank.query import search_layers
+from drafter.bank.query import entry_in_layers, search_layers
 from drafter.errors import BankError, InvalidEntry, UsageError
 from drafter.web import bankedit
-from drafter.web.bankcache import entry_in_layers
+from drafter.web.bankcache import bank_of
 from drafter.web.bankedit import AddForm, check_entry_id
 from drafter.web.bankviews import KIND_NAMES, SHOWN, usage_view, view
 from drafter.web.context import WebContext
@@ -90,7 +90,7 @@ def routes(context: WebContext) -> list[BaseRoute]:
         """What the entry page shows (read in a worker thread: a bank takes a moment)."""
         banks = context.bank_dirs()
         try:
-            where, usage = entry_in_layers(banks, entry_id)
+            where, usage = entry_in_layers(banks, entry_id, load=bank_of)
         except UsageError as exc:
             raise WebError(exc.message, 404) from None
         own = context.own_bank()
