@@ -4,6 +4,7 @@ import copy
 import functools
 import gc
 import shutil
+import socket
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,14 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group = parser.getgroup("xdist", "pytest-xdist is not loaded: these are ignored")
     group.addoption("--numprocesses", default=None, help="ignored: no pytest-xdist")
     group.addoption("--dist", default="no", help="ignored: no pytest-xdist")
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from drafter.cli.app import app
+from tests.conftest import free_port
 
 ENV: dict[str, str | None] = {
     "COLUMNS": "240",
@@ -32,13 +33,6 @@ def run(*args: str) -> Result:
     # Anything but a clean exit through typer.Exit/SystemExit is a crash.
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

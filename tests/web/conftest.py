@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from starlette.testclient import TestClient
 
 from drafter.web.app import create_app
 from drafter.web.config import ServeConfig
+from tests.conftest import free_port
 
 BASE = "http://127.0.0.1:8765"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -69,19 +69,12 @@ def page(client: TestClient) -> Page:
     return Page(client)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_server(config: ServeConfig) -> Iterator[str]:
     """The application served by uvicorn on a free local port, in a thread; yields its URL."""
     import uvicorn
 
-    live = replace(config, port=_free_port())
+    live = replace(config, port=free_port())
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(live), host=live.host, port=live.port, log_level="warning", lifespan="off"
